@@ -1,0 +1,192 @@
+package org.wsproxy.backend;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.Session;
+
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.SslEngineConfigurator;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientProperties;
+import org.wsproxy.config.Route;
+
+/**
+ * Opens backend connections for every route of one application.
+ * <p>
+ * Each route has its own Tyrus {@link ClientManager}, because the handshake timeout and the TLS
+ * settings are per-manager properties in Tyrus. All managers use Tyrus's shared Grizzly transport
+ * ({@link ClientProperties#SHARED_CONTAINER}): without it Tyrus builds a transport, with its own
+ * selector and worker threads, for every connection. The shared transport is static in Tyrus's
+ * classes, so it is per class loader: one per application when the WAR bundles Tyrus.
+ */
+public final class BackendConnector implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(BackendConnector.class.getName());
+
+    /**
+     * Largest single frame a backend may send, in bytes: Tyrus's client reassembles each frame
+     * whole before delivering it, and fails a frame larger than its buffer. 64 MiB plus the largest
+     * frame header, so that multi-MiB single-frame messages pass; the buffer grows only as needed.
+     */
+    static final int MAX_BACKEND_FRAME_BYTES = 64 * 1024 * 1024 + 14;
+
+    /**
+     * Threads that deliver backend messages and write them to clients. A delivery blocks while its
+     * client is slow to read (that is the backpressure), so the pool grows on demand up to this
+     * bound, as Tomcat's own request pool does (its maxThreads is 200); idle threads leave after a
+     * minute. Connections that are idle or fast hold no thread, so the count does not follow the
+     * number of connections.
+     */
+    static final int MAX_WORKER_THREADS = 200;
+
+    /** Core worker threads, kept even when idle. */
+    static final int CORE_WORKER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** Seconds the shared transport stays up after its last connection closed (Tyrus's default). */
+    static final int SHARED_TRANSPORT_IDLE_SECONDS = 30;
+
+    private final ClassLoader appClassLoader;
+    private final ThreadPoolConfig workers;
+    private final ThreadPoolConfig selectors;
+    private final Map<String, ClientManager> clients = new ConcurrentHashMap<>();
+
+    /**
+     * @param appClassLoader the application's class loader; the transport's threads run with it as
+     *                       their context class loader, and Tyrus classes loaded by it are the
+     *                       application's to stop
+     */
+    public BackendConnector(ClassLoader appClassLoader) {
+        this.appClassLoader = appClassLoader;
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.workers = ThreadPoolConfig.defaultConfig()
+                .setPoolName("wsproxy-backend")
+                .setCorePoolSize(CORE_WORKER_THREADS)
+                .setMaxPoolSize(MAX_WORKER_THREADS)
+                .setKeepAliveTime(60, TimeUnit.SECONDS)
+                .setDaemon(true)
+                .setInitialClassLoader(appClassLoader);
+        this.selectors = ThreadPoolConfig.defaultConfig()
+                .setPoolName("wsproxy-backend-selector")
+                .setCorePoolSize(cores)
+                .setMaxPoolSize(cores)
+                .setDaemon(true)
+                .setInitialClassLoader(appClassLoader);
+    }
+
+    /**
+     * Opens the backend connection and completes its handshake, within the route's connectTimeout.
+     *
+     * @param endpoint receives the backend session; its onOpen runs before this method returns
+     * @throws BackendFailure with the HTTP status for the client when the backend cannot be used
+     */
+    public BackendConnection connect(Route route, BackendHandshake handshake, Endpoint endpoint) throws BackendFailure {
+        ClientManager client = clients.computeIfAbsent(route.name(), name -> newClient(route));
+        HeaderConfigurator headers = new HeaderConfigurator(handshake.headers());
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(handshake.subprotocols())
+                .configurator(headers)
+                .build();
+        long start = System.nanoTime();
+        try {
+            Session session = client.connectToServer(endpoint, config, handshake.uri());
+            String subprotocol = session.getNegotiatedSubprotocol();
+            return new BackendConnection(session, subprotocol == null ? "" : subprotocol, headers.responseHeaders());
+        } catch (DeploymentException | IOException | RuntimeException e) {
+            boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
+            throw BackendFailure.classify(e, timedOut);
+        }
+    }
+
+    private ClientManager newClient(Route route) {
+        ClientManager client = ClientManager.createClient(GrizzlyClientContainer.class.getName());
+        Map<String, Object> properties = client.getProperties();
+        properties.put(ClientProperties.SHARED_CONTAINER, true);
+        properties.put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, SHARED_TRANSPORT_IDLE_SECONDS);
+        properties.put(GrizzlyClientProperties.WORKER_THREAD_POOL_CONFIG, workers);
+        properties.put(GrizzlyClientProperties.SELECTOR_THREAD_POOL_CONFIG, selectors);
+        properties.put(ClientProperties.HANDSHAKE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.connectTimeout().toMillis()));
+        properties.put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_BACKEND_FRAME_BYTES);
+        properties.put(ClientProperties.REDIRECT_ENABLED, false);
+        if ("wss".equalsIgnoreCase(route.backend().getScheme())) {
+            properties.put(ClientProperties.SSL_ENGINE_CONFIGURATOR, tls(route));
+        }
+        return client;
+    }
+
+    private static SslEngineConfigurator tls(Route route) {
+        try {
+            SSLContext context;
+            if (route.trustStore().isPresent()) {
+                KeyStore trust = KeyStore.getInstance(route.trustStoreType());
+                char[] password = route.trustStorePassword().map(String::toCharArray).orElse(null);
+                try (var in = java.nio.file.Files.newInputStream(route.trustStore().get())) {
+                    trust.load(in, password);
+                }
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trust);
+                context = SSLContext.getInstance("TLS");
+                context.init(null, factory.getTrustManagers(), null);
+            } else {
+                context = SSLContext.getDefault();
+            }
+            return new SslEngineConfigurator(context, true, false, false)
+                    .setHostVerificationEnabled(route.verifyHostname());
+        } catch (GeneralSecurityException | IOException e) {
+            // The trust store was checked when the configuration was read; failing now means it changed on disk.
+            throw new IllegalStateException("route [" + route.name() + "]: cannot load trust store ["
+                    + route.trustStore().orElse(null) + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops the shared transport, if this application's class loader owns Tyrus.
+     * <p>
+     * Tyrus has no public way to stop its shared Grizzly transport or the static scheduler that
+     * would stop it after an idle period; both hold threads that would keep the undeployed
+     * application's class loader alive. When Tyrus was loaded by someone else (a container that
+     * ships it, or a test class path) those belong to that owner and are left alone.
+     */
+    @Override
+    public void close() {
+        for (ClientManager client : clients.values()) {
+            client.shutdown();
+        }
+        clients.clear();
+        ClassLoader tyrusLoader = GrizzlyClientContainer.class.getClassLoader();
+        if (tyrusLoader != appClassLoader) {
+            LOG.log(Level.DEBUG, "Tyrus is not loaded by this application; leaving its shared transport running");
+            return;
+        }
+        try {
+            Class<?> socket = Class.forName("org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket", true, tyrusLoader);
+            Method closeShared = socket.getDeclaredMethod("closeSharedTransport");
+            closeShared.setAccessible(true);
+            closeShared.invoke(null);
+            Class<?> timeoutFilter = Class.forName(
+                    "org.glassfish.tyrus.container.grizzly.client.GrizzlyTransportTimeoutFilter", true, tyrusLoader);
+            Field executor = timeoutFilter.getDeclaredField("executorService");
+            executor.setAccessible(true);
+            ((ExecutorService) executor.get(null)).shutdownNow();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not stop the Tyrus client's shared transport; its threads may outlive the application", e);
+        }
+    }
+}

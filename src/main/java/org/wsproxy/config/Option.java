@@ -1,0 +1,172 @@
+package org.wsproxy.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The table of route options: each name beside its default, its parser and what it means. Adding
+ * an option is one line here (and a getter on {@link Route} when other code needs it).
+ *
+ * <p>An option can be set for one route ({@code wsproxy.route.<name>.<option>} or a servlet
+ * init-param {@code <option>}) or for every route ({@code wsproxy.<option>}).
+ *
+ * @param <T> the parsed type of the option's values
+ */
+final class Option<T> {
+
+    /** How an option behaves when it is not set, and whether users may set it at all. */
+    enum Kind {
+        /** Every route must set it; it has no default. */
+        REQUIRED,
+        /** Has a default, or none at all when the default text is {@code null}. */
+        OPTIONAL,
+        /** Optional, and its value is never shown, in {@link Route#toString()} or anywhere else. */
+        SECRET,
+        /**
+         * Named and parsed, but not yet implemented: setting it fails deployment, because an option
+         * accepted and then ignored is worse than a clear "not supported yet".
+         */
+        PLANNED
+    }
+
+    // Declared before the options, since each option registers itself here as it is constructed.
+    private static final Map<String, Option<?>> BY_NAME = new LinkedHashMap<>();
+
+    static final Option<URI> BACKEND = new Option<>("backend", Kind.REQUIRED, null, Parsers::backend,
+            "the ws:// or wss:// URL of the backend, such as ws://backend.example:8080/chat"
+            + " (port 80 or 443 when absent)");
+    static final Option<Boolean> FORWARD_PATH = new Option<>("forwardPath", Kind.OPTIONAL, "true", Parsers::bool,
+            "pass the request path on to the backend");
+    static final Option<Boolean> FORWARD_QUERY = new Option<>("forwardQuery", Kind.OPTIONAL, "true", Parsers::bool,
+            "pass the request's query string on to the backend");
+    static final Option<Origins> ALLOWED_ORIGINS = new Option<>("allowedOrigins", Kind.OPTIONAL, "*", Origins::parse,
+            "Origin header values accepted, comma-separated; * accepts any");
+    static final Option<Set<String>> DROP_HEADERS = new Option<>("dropHeaders", Kind.OPTIONAL, "", Parsers::headerNames,
+            "request headers not passed on to the backend, comma-separated");
+    static final Option<Boolean> X_FORWARDED = new Option<>("xForwarded", Kind.OPTIONAL, "true", Parsers::bool,
+            "add X-Forwarded-For, -Proto and -Host to the backend request");
+    static final Option<Boolean> PRESERVE_HOST = new Option<>("preserveHost", Kind.OPTIONAL, "false", Parsers::bool,
+            "send the client's Host header to the backend instead of the backend's host");
+    static final Option<Duration> CONNECT_TIMEOUT = new Option<>("connectTimeout", Kind.OPTIONAL, "10s",
+            Durations::parsePositive, "longest wait for the backend handshake; must be more than 0");
+    static final Option<Duration> IDLE_TIMEOUT = new Option<>("idleTimeout", Kind.OPTIONAL, "0", Durations::parse,
+            "close a connection pair after this long without a message; 0 = never");
+    static final Option<Duration> PING_INTERVAL = new Option<>("pingInterval", Kind.OPTIONAL, "0", Durations::parse,
+            "ping the client and the backend this often; 0 = off");
+    static final Option<Long> MAX_MESSAGE_SIZE = new Option<>("maxMessageSize", Kind.OPTIONAL, "0",
+            Parsers::messageSize, "largest message relayed, in bytes; 0 = the container's limit");
+    static final Option<Path> TRUST_STORE = new Option<>("trustStore", Kind.OPTIONAL, null, Parsers::trustStore,
+            "file of certificates trusted for wss:// backends; none = the JVM's trust store");
+    static final Option<String> TRUST_STORE_PASSWORD = new Option<>("trustStorePassword", Kind.SECRET, null,
+            Parsers::password, "password of trustStore");
+    static final Option<String> TRUST_STORE_TYPE = new Option<>("trustStoreType", Kind.OPTIONAL,
+            KeyStore.getDefaultType(), Parsers::keyStoreType, "KeyStore type of trustStore, such as PKCS12 or JKS");
+    static final Option<Boolean> VERIFY_HOSTNAME = new Option<>("verifyHostname", Kind.OPTIONAL, "true", Parsers::bool,
+            "check that a wss:// backend's certificate names its host");
+    static final Option<Boolean> FORWARD_USER = new Option<>("forwardUser", Kind.OPTIONAL, "false", Parsers::bool,
+            "tell the backend the authenticated user's name");
+    static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.OPTIONAL, "false",
+            Parsers::bool, "offer permessage-deflate to the backend");
+    static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.OPTIONAL, "0",
+            Parsers.intAtLeast(0), "most client connections open at once on this route; 0 = no limit");
+
+    static final Option<List<String>> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.PLANNED, "",
+            Parsers::addressBlocks, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");
+    static final Option<String> BALANCE = new Option<>("balance", Kind.PLANNED, "round-robin", Parsers::balance,
+            "how a backend is picked: round-robin, least-connections or ip-hash");
+    static final Option<Integer> MAX_FAILS = new Option<>("maxFails", Kind.PLANNED, "1", Parsers.intAtLeast(1),
+            "failed connects before a backend is taken out of rotation");
+    static final Option<Duration> FAIL_TIMEOUT = new Option<>("failTimeout", Kind.PLANNED, "10s",
+            Durations::parsePositive, "how long a failed backend stays out of rotation");
+    static final Option<Duration> HEALTH_CHECK_INTERVAL = new Option<>("healthCheckInterval", Kind.PLANNED, "0",
+            Durations::parse, "probe backends this often; 0 = off");
+    static final Option<Duration> DRAIN_TIME = new Option<>("drainTime", Kind.PLANNED, "0", Durations::parse,
+            "on undeploy, how long open connections may finish before they are closed; 0 = close at once");
+
+    private final String name;
+    private final Kind kind;
+    private final String defaultText;
+    private final Function<String, T> parser;
+    private final String description;
+    /** The parsed default; null when the option has no default. */
+    private final T defaultValue;
+
+    private Option(String name, Kind kind, String defaultText, Function<String, T> parser, String description) {
+        this.name = name;
+        this.kind = kind;
+        this.defaultText = defaultText;
+        this.parser = parser;
+        this.description = description;
+        // A default that does not parse is a bug here; fail class initialisation, not a user.
+        this.defaultValue = defaultText == null ? null : parser.apply(defaultText);
+        BY_NAME.put(name, this);
+    }
+
+    /** @return the option with this exact (case-sensitive) name, or null */
+    static Option<?> named(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Every option, planned ones included, in declaration order. */
+    static List<Option<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));
+    }
+
+    /** The names users may set now, in declaration order, for "known options" in messages. */
+    static String supportedNames() {
+        StringBuilder names = new StringBuilder();
+        for (Option<?> o : BY_NAME.values()) {
+            if (o.supported()) {
+                names.append(names.length() == 0 ? "" : ", ").append(o.name);
+            }
+        }
+        return names.toString();
+    }
+
+    /**
+     * @throws IllegalArgumentException with a message starting "expected", if the text is not
+     *         a value of this option
+     */
+    T parse(String text) {
+        return parser.apply(text);
+    }
+
+    String name() {
+        return name;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    boolean supported() {
+        return kind != Kind.PLANNED;
+    }
+
+    /** The default as documented; null when there is none. */
+    String defaultText() {
+        return defaultText;
+    }
+
+    T defaultValue() {
+        return defaultValue;
+    }
+
+    String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

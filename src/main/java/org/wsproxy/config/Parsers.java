@@ -1,0 +1,234 @@
+package org.wsproxy.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The parsers behind {@link Option}: each turns one parameter value into its typed form or throws
+ * an {@link IllegalArgumentException} whose message starts with "expected" and says what is
+ * allowed. The caller adds the route, the parameter and the value, so the messages here do not.
+ */
+final class Parsers {
+
+    static final String BACKEND_EXPECTED = "expected a ws:// or wss:// URL such as ws://backend.example:8080/chat";
+
+    /** RFC 9110 token characters, the only ones a header name may contain. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+    /** Starts with a hex digit or ':' and contains ':', which InetAddress parses as a literal. */
+    private static final Pattern IPV6_CHARS = Pattern.compile("(?=.*:)[0-9A-Fa-f:][0-9A-Fa-f:.]*");
+
+    private static final List<String> BALANCE = List.of("round-robin", "least-connections", "ip-hash");
+
+    private Parsers() {
+    }
+
+    static boolean bool(String text) {
+        String s = text.strip();
+        if (s.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    static Function<String, Integer> intAtLeast(int min) {
+        return text -> {
+            String s = text.strip();
+            String expected = "expected a whole number from " + min + " to " + Integer.MAX_VALUE;
+            if (!DIGITS.matcher(s).matches()) {
+                throw new IllegalArgumentException(expected);
+            }
+            try {
+                int n = Integer.parseInt(s);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException tooLarge) {
+                // reported below, with the range
+            }
+            throw new IllegalArgumentException(expected);
+        };
+    }
+
+    /** A message size: a WebSocket container buffers messages in an int-sized array, hence the cap. */
+    static long messageSize(String text) {
+        long size = Sizes.parse(text);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("expected a size of at most " + Integer.MAX_VALUE
+                    + " bytes, the largest message a WebSocket container can buffer");
+        }
+        return size;
+    }
+
+    /**
+     * The backend URL, with the default port of its scheme made explicit so that
+     * {@code getPort()} is never -1, and the scheme lower-case.
+     */
+    static URI backend(String text) {
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(BACKEND_EXPECTED);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+            throw new IllegalArgumentException(BACKEND_EXPECTED);
+        }
+        if (uri.getRawUserInfo() != null) {
+            // Credentials in a URL end up in logs and, over ws://, on the wire in clear.
+            throw new IllegalArgumentException(BACKEND_EXPECTED + ", without user-info (user@)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(BACKEND_EXPECTED + ", without a #fragment");
+        }
+        int port = uri.getPort();
+        if (port == -1) {
+            port = scheme.equals("wss") ? 443 : 80;
+        } else if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(BACKEND_EXPECTED + ", with a port from 1 to 65535");
+        }
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return URI.create(scheme + "://" + uri.getHost() + ":" + port + uri.getRawPath() + query);
+    }
+
+    /** Lower-case header names; an empty value is the empty set. */
+    static Set<String> headerNames(String text) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : list(text)) {
+            if (!TOKEN.matcher(name).matches()) {
+                throw new IllegalArgumentException("expected a comma-separated list of header names "
+                        + "such as Cookie, X-Debug; [" + name + "] is not a header name");
+            }
+            names.add(name.toLowerCase(Locale.ROOT));
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The trust store file, checked now so that a wrong path fails deployment rather than the
+     * first TLS handshake. Stored absolute, so the file checked is the file later opened.
+     */
+    static Path trustStore(String text) {
+        String expected = "expected the path of a readable trust store file";
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(expected);
+        }
+        Path path;
+        try {
+            path = Path.of(text.strip()).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(expected);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(expected + "; [" + path + "] is not a file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException(expected + "; [" + path + "] cannot be read");
+        }
+        return path;
+    }
+
+    /** Taken as written: a password may begin or end with a space. */
+    static String password(String text) {
+        return text;
+    }
+
+    static String keyStoreType(String text) {
+        String type = text.strip();
+        try {
+            KeyStore.getInstance(type);
+            return type;
+        } catch (KeyStoreException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected a KeyStore type this JVM supports, such as PKCS12 or JKS");
+        }
+    }
+
+    /** IP addresses and CIDR blocks, checked as literals: no name is ever looked up. */
+    static List<String> addressBlocks(String text) {
+        List<String> blocks = new ArrayList<>();
+        for (String block : list(text)) {
+            if (!isAddressBlock(block)) {
+                throw new IllegalArgumentException("expected a comma-separated list of IP addresses or "
+                        + "CIDR blocks such as 10.0.0.0/8, 192.0.2.7, 2001:db8::/32; [" + block + "] is neither");
+            }
+            blocks.add(block);
+        }
+        return Collections.unmodifiableList(blocks);
+    }
+
+    static String balance(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        if (!BALANCE.contains(s)) {
+            throw new IllegalArgumentException("expected one of " + String.join(", ", BALANCE));
+        }
+        return s;
+    }
+
+    /** Splits a comma-separated value; blank means an empty list, but an empty entry is a mistake. */
+    private static List<String> list(String text) {
+        if (text.isBlank()) {
+            return List.of();
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : text.split(",", -1)) {
+            String e = entry.strip();
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException("expected a comma-separated list without empty entries");
+            }
+            entries.add(e);
+        }
+        return entries;
+    }
+
+    private static boolean isAddressBlock(String block) {
+        int slash = block.indexOf('/');
+        String address = slash < 0 ? block : block.substring(0, slash);
+        int maxPrefix;
+        if (IPV4.matcher(address).matches()) {
+            for (String octet : address.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            maxPrefix = 32;
+        } else if (IPV6_CHARS.matcher(address).matches()) {
+            try {
+                // IPV6_CHARS made sure this parses a literal and never asks DNS.
+                InetAddress.getByName(address);
+            } catch (UnknownHostException e) {
+                return false;
+            }
+            maxPrefix = 128;
+        } else {
+            return false;
+        }
+        if (slash < 0) {
+            return true;
+        }
+        String prefix = block.substring(slash + 1);
+        return DIGITS.matcher(prefix).matches() && prefix.length() <= 3 && Integer.parseInt(prefix) <= maxPrefix;
+    }
+}

@@ -1,0 +1,185 @@
+package org.wsproxy.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One proxied path and the backend it leads to, with every option already parsed and checked.
+ *
+ * <p>Immutable, and built only by {@link RouteConfig}, so holding a {@code Route} means holding a
+ * valid one; it is shared by every connection on its path without locking.
+ */
+public final class Route {
+
+    private final String name;
+    /** The url-pattern as written (without surrounding white space): "/chat" or "/chat/*". */
+    private final String path;
+    private final URI backend;
+    private final boolean forwardPath;
+    private final boolean forwardQuery;
+    private final Origins allowedOrigins;
+    /** Lower-case header names; unmodifiable. */
+    private final Set<String> dropHeaders;
+    private final boolean xForwarded;
+    private final boolean preserveHost;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final Duration pingInterval;
+    private final long maxMessageSize;
+    /** Null when the JVM's trust store is used. */
+    private final Path trustStore;
+    /** Null when not set. Never shown: not in toString(), not in any message. */
+    private final String trustStorePassword;
+    private final String trustStoreType;
+    private final boolean verifyHostname;
+    private final boolean forwardUser;
+    private final boolean backendCompression;
+    private final int maxConnections;
+    /** "name=value" of each option set to something other than its default, for toString(). */
+    private final String nonDefaults;
+
+    /**
+     * @param values a parsed value for every supported option (null where an option has none)
+     * @param nonDefaults the options that differ from their defaults, as shown by toString()
+     */
+    Route(String name, String path, Map<Option<?>, Object> values, String nonDefaults) {
+        this.name = name;
+        this.path = path;
+        this.backend = get(values, Option.BACKEND);
+        this.forwardPath = get(values, Option.FORWARD_PATH);
+        this.forwardQuery = get(values, Option.FORWARD_QUERY);
+        this.allowedOrigins = get(values, Option.ALLOWED_ORIGINS);
+        this.dropHeaders = get(values, Option.DROP_HEADERS);
+        this.xForwarded = get(values, Option.X_FORWARDED);
+        this.preserveHost = get(values, Option.PRESERVE_HOST);
+        this.connectTimeout = get(values, Option.CONNECT_TIMEOUT);
+        this.idleTimeout = get(values, Option.IDLE_TIMEOUT);
+        this.pingInterval = get(values, Option.PING_INTERVAL);
+        this.maxMessageSize = get(values, Option.MAX_MESSAGE_SIZE);
+        this.trustStore = get(values, Option.TRUST_STORE);
+        this.trustStorePassword = get(values, Option.TRUST_STORE_PASSWORD);
+        this.trustStoreType = get(values, Option.TRUST_STORE_TYPE);
+        this.verifyHostname = get(values, Option.VERIFY_HOSTNAME);
+        this.forwardUser = get(values, Option.FORWARD_USER);
+        this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
+        this.maxConnections = get(values, Option.MAX_CONNECTIONS);
+        this.nonDefaults = nonDefaults;
+    }
+
+    @SuppressWarnings("unchecked") // RouteDraft stores each value under the option that parsed it
+    private static <T> T get(Map<Option<?>, Object> values, Option<T> option) {
+        return (T) values.get(option);
+    }
+
+    /** The route name: a Form A name, or the servlet name of a Form B route. */
+    public String name() {
+        return name;
+    }
+
+    /** The url-pattern as written, e.g. "/chat" or "/chat/*". */
+    public String path() {
+        return path;
+    }
+
+    /** True for a prefix pattern ("/chat/*", "/*"), false for an exact path. */
+    public boolean prefix() {
+        return UrlPatterns.isPrefix(path);
+    }
+
+    /** A ws:// or wss:// URL with an explicit port (80 or 443 when the user gave none). */
+    public URI backend() {
+        return backend;
+    }
+
+    public boolean forwardPath() {
+        return forwardPath;
+    }
+
+    public boolean forwardQuery() {
+        return forwardQuery;
+    }
+
+    /**
+     * @param origin the client's Origin header, not null
+     * @return true when allowedOrigins is "*" or lists this origin (compared case-insensitively)
+     */
+    public boolean originAllowed(String origin) {
+        return allowedOrigins.allows(origin);
+    }
+
+    /** Lower-case names of request headers not passed to the backend; unmodifiable. */
+    public Set<String> dropHeaders() {
+        return dropHeaders;
+    }
+
+    public boolean xForwarded() {
+        return xForwarded;
+    }
+
+    public boolean preserveHost() {
+        return preserveHost;
+    }
+
+    /** Always more than zero. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@link Duration#ZERO} = never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** {@link Duration#ZERO} = off. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** In bytes, at most {@link Integer#MAX_VALUE}; 0 = no limit of our own. */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** An absolute path to a file that was readable at deployment; empty = the JVM's trust store. */
+    public Optional<Path> trustStore() {
+        return Optional.ofNullable(trustStore);
+    }
+
+    /** Present only together with {@link #trustStore()}. */
+    public Optional<String> trustStorePassword() {
+        return Optional.ofNullable(trustStorePassword);
+    }
+
+    /** A KeyStore type this JVM supports; by default {@link java.security.KeyStore#getDefaultType()}. */
+    public String trustStoreType() {
+        return trustStoreType;
+    }
+
+    public boolean verifyHostname() {
+        return verifyHostname;
+    }
+
+    public boolean forwardUser() {
+        return forwardUser;
+    }
+
+    public boolean backendCompression() {
+        return backendCompression;
+    }
+
+    /** 0 = no limit. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Name, path, backend and the options that differ from their defaults; never the password. */
+    @Override
+    public String toString() {
+        return "Route[name=" + name + ", path=" + path + ", backend=" + backend
+                + (nonDefaults.isEmpty() ? "" : ", " + nonDefaults) + "]";
+    }
+}

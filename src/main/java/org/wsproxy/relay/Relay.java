@@ -1,0 +1,430 @@
+package org.wsproxy.relay;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+/**
+ * One client session paired with one backend session.
+ * <p>
+ * Life of a relay: the backend leg opens first, during the client's handshake ({@link State#CONNECTING});
+ * the client leg opens once the container has sent its 101 ({@link State#OPEN}); the first close
+ * seen on either leg is forwarded to the other ({@link State#CLOSING}); when both legs have closed,
+ * the relay is done ({@link State#CLOSED}) and tells its {@link RelayListener}.
+ * <p>
+ * Locking: state changes happen under {@code this}; sends and closes run after the lock is
+ * released, because they may block on a slow peer. Message delivery itself takes no lock: it reads
+ * the volatile {@link #state} and the sender of the other leg.
+ */
+public final class Relay {
+
+    /** States of the pair; see the class comment. */
+    public enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+
+    private static final Logger LOG = System.getLogger(Relay.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final String id;
+    private final String routeName;
+    private final Settings settings;
+    private final ScheduledExecutorService timer;
+    private final RelayListener listener;
+    private final Forwarder clientToBackend;
+    private final Forwarder backendToClient;
+
+    /** Counted down once the client leg is open, or when the relay ends without one. */
+    private final CountDownLatch clientReady = new CountDownLatch(1);
+
+    /** Written under {@code this}; read without a lock on the delivery path. */
+    private volatile State state = State.CONNECTING;
+    /** Set once, under {@code this}, before {@link #clientReady} opens; read by backend delivery after it. */
+    private volatile SessionSender client;
+    /** Set once, under {@code this}, when the backend leg opens (before the client leg can open). */
+    private volatile SessionSender backend;
+
+    /** Guarded by {@code this}: which legs have reported their close. */
+    private boolean clientClosed;
+    private boolean backendClosed;
+    /** Guarded by {@code this}: the leg whose close (or failure) started the end of the relay. */
+    private Side closedFirst;
+    /** Guarded by {@code this}: what to tell a client that opens after its backend already closed. */
+    private CloseReason pendingClientClose;
+    /** Guarded by {@code this}: the next idle or ping check, or the handoff expiry. */
+    private ScheduledFuture<?> timerTask;
+
+    /** Last time a data message part was seen in either direction; written on delivery threads. */
+    private volatile long lastMessageNanos = System.nanoTime();
+    /** Last time any frame (data or pong) was seen from each leg; written on delivery threads. */
+    private volatile long lastHeardClient = System.nanoTime();
+    private volatile long lastHeardBackend = System.nanoTime();
+    /** When the last ping went out to each leg, 0 if none is waiting; owned by the timer thread. */
+    private long pingSentClient;
+    private long pingSentBackend;
+    /** When the next ping is due; owned by the timer thread. */
+    private long nextPingNanos;
+
+    /**
+     * The limits a relay enforces, from the route's configuration.
+     *
+     * @param idleTimeout    close both legs after this long without a message; ZERO for never
+     * @param pingInterval   ping both legs this often; ZERO for never
+     * @param maxMessageSize largest message passed on, in bytes; 0 for unlimited
+     * @param handoffTimeout how long the backend leg waits for the client leg to open
+     */
+    public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
+    }
+
+    public Relay(String routeName, Settings settings, ScheduledExecutorService timer, RelayListener listener) {
+        this.id = routeName + "#" + IDS.incrementAndGet();
+        this.routeName = routeName;
+        this.settings = settings;
+        this.timer = timer;
+        this.listener = listener;
+        this.clientToBackend = new Forwarder(this, Side.CLIENT, settings.maxMessageSize());
+        this.backendToClient = new Forwarder(this, Side.BACKEND, settings.maxMessageSize());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String routeName() {
+        return routeName;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /**
+     * The backend leg opened. Called by the backend client during the client's handshake, before
+     * the client has its 101. Messages the backend sends from now on wait in
+     * {@link #senderTowards(Side)} until the client leg opens.
+     */
+    public void backendOpened(Session session) {
+        SessionSender sender = new SessionSender(session);
+        synchronized (this) {
+            backend = sender;
+            timerTask = timer.schedule(this::expireHandoff, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        backendToClient.register(session);
+    }
+
+    /** The client leg opened: the container has upgraded the connection. */
+    public void clientOpened(Session session) {
+        SessionSender sender = new SessionSender(session);
+        clientToBackend.register(session);
+        CloseReason closeNow;
+        synchronized (this) {
+            client = sender;
+            cancelTimer();
+            if (state == State.CONNECTING) {
+                state = State.OPEN;
+                closeNow = null;
+                scheduleNextCheck(System.nanoTime());
+            } else {
+                closeNow = pendingClientClose != null ? pendingClientClose : CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy closing");
+            }
+        }
+        clientReady.countDown();
+        if (closeNow != null) {
+            close(sender, closeNow);
+        }
+    }
+
+    /**
+     * The sender of leg {@code to}, waiting for the client leg to open if needed.
+     *
+     * @return null when the relay is closing: the message is dropped, as the legs are going away
+     */
+    SessionSender senderTowards(Side to) {
+        if (to == Side.CLIENT && client == null) {
+            try {
+                if (!clientReady.await(settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        if (state != State.OPEN) {
+            return null;
+        }
+        return to == Side.CLIENT ? client : backend;
+    }
+
+    /** A data message part arrived from {@code from}. */
+    void messageFrom(Side from) {
+        long now = System.nanoTime();
+        lastMessageNanos = now;
+        heardAt(from, now);
+    }
+
+    /** A pong arrived from {@code from}. */
+    void heard(Side from) {
+        heardAt(from, System.nanoTime());
+    }
+
+    private void heardAt(Side from, long now) {
+        if (from == Side.CLIENT) {
+            lastHeardClient = now;
+        } else {
+            lastHeardBackend = now;
+        }
+    }
+
+    /** A leg reported its close (a close frame, or 1006 when the connection dropped). */
+    public void closed(Side side, CloseReason reason) {
+        SessionSender toClose = null;
+        CloseReason forward = null;
+        boolean done;
+        synchronized (this) {
+            if (side == Side.CLIENT) {
+                if (clientClosed) {
+                    return;
+                }
+                clientClosed = true;
+            } else {
+                if (backendClosed) {
+                    return;
+                }
+                backendClosed = true;
+            }
+            switch (state) {
+                case CONNECTING -> {
+                    // Only the backend can close before the client opens: keep its close for the client.
+                    state = State.CLOSING;
+                    closedFirst = side;
+                    pendingClientClose = CloseCodes.forward(reason, side);
+                }
+                case OPEN -> {
+                    state = State.CLOSING;
+                    closedFirst = side;
+                    forward = CloseCodes.forward(reason, side);
+                    toClose = side == Side.CLIENT ? backend : client;
+                    cancelTimer();
+                }
+                default -> {
+                    // CLOSING: this is the other leg answering, or a leg we closed ourselves.
+                }
+            }
+            done = finishIfBothClosed();
+        }
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " closed with [" + reason.getCloseCode().getCode()
+                + "] [" + reason.getReasonPhrase() + "]");
+        if (toClose != null) {
+            close(toClose, forward);
+        }
+        if (done) {
+            listener.relayClosed(this);
+        }
+    }
+
+    /** A leg reported an error; the container reports the close separately unless the session is gone. */
+    public void failed(Side side, Throwable error, Session session) {
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " failed: " + error);
+        if (!session.isOpen()) {
+            closed(side, CloseCodes.reason(CloseCodes.ABNORMAL, ""));
+        }
+    }
+
+    /** Sending to leg {@code to} failed: treat that leg as gone. */
+    void sendFailed(Side to, Exception error) {
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: sending to " + to.label() + " failed: " + error);
+        abort(to, CloseCodes.vanished(to));
+    }
+
+    /** A message from {@code from} grew past maxMessageSize. */
+    void tooBig(Side from, long bytes) {
+        LOG.log(Level.INFO, () -> "relay [" + id + "]: message from " + from.label() + " exceeded maxMessageSize ["
+                + settings.maxMessageSize() + "] bytes at [" + bytes + "] bytes; closing both sides with 1009");
+        closeBoth(CloseCodes.reason(CloseCodes.TOO_BIG, "message too big"));
+    }
+
+    /** Closes both legs with the same reason (idle timeout, message too big, application stopping). */
+    public void closeBoth(CloseReason reason) {
+        SessionSender c;
+        SessionSender b;
+        boolean done;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (state == State.CONNECTING) {
+                pendingClientClose = reason;
+            }
+            state = State.CLOSING;
+            cancelTimer();
+            c = clientClosed ? null : client;
+            b = backendClosed ? null : backend;
+            done = finishIfBothClosed();
+        }
+        clientReady.countDown();
+        if (c != null) {
+            close(c, reason);
+        }
+        if (b != null) {
+            close(b, reason);
+        }
+        if (done) {
+            listener.relayClosed(this);
+        }
+    }
+
+    /** Leg {@code gone} is unusable: close it as best we can and tell the other leg {@code forward}. */
+    private void abort(Side gone, CloseReason forward) {
+        SessionSender goneSender;
+        SessionSender other;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (closedFirst == null) {
+                closedFirst = gone;
+            }
+            state = State.CLOSING;
+            cancelTimer();
+            goneSender = gone == Side.CLIENT ? client : backend;
+            other = gone == Side.CLIENT ? (backendClosed ? null : backend) : (clientClosed ? null : client);
+        }
+        clientReady.countDown();
+        if (other != null) {
+            close(other, forward);
+        }
+        if (goneSender != null) {
+            close(goneSender, CloseCodes.reason(CloseCodes.GOING_AWAY, ""));
+        }
+    }
+
+    /** The client never opened after its backend did: release the backend. */
+    private void expireHandoff() {
+        SessionSender b;
+        boolean done;
+        synchronized (this) {
+            if (client != null || state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            clientClosed = true;
+            b = backendClosed ? null : backend;
+            backendClosed = true;
+            done = true;
+        }
+        clientReady.countDown();
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: client leg never opened; closing the backend leg");
+        if (b != null) {
+            close(b, CloseCodes.reason(CloseCodes.GOING_AWAY, "client did not complete its handshake"));
+        }
+        if (done) {
+            listener.relayClosed(this);
+        }
+    }
+
+    /** Releases the relay if the handshake was given up before the client leg could open. */
+    public void abandon() {
+        expireHandoff();
+    }
+
+    /** Must hold {@code this}. */
+    private boolean finishIfBothClosed() {
+        if (clientClosed && backendClosed && state != State.CLOSED) {
+            state = State.CLOSED;
+            cancelTimer();
+            return true;
+        }
+        return false;
+    }
+
+    /** Must hold {@code this}. */
+    private void cancelTimer() {
+        if (timerTask != null) {
+            timerTask.cancel(false);
+            timerTask = null;
+        }
+    }
+
+    /** Must hold {@code this}. Schedules the next idle or ping check, if either is on. */
+    private void scheduleNextCheck(long now) {
+        long idle = settings.idleTimeout().toNanos();
+        long ping = settings.pingInterval().toNanos();
+        if (idle == 0 && ping == 0) {
+            return;
+        }
+        if (ping > 0 && nextPingNanos == 0) {
+            nextPingNanos = now + ping;
+        }
+        long due = Long.MAX_VALUE;
+        if (idle > 0) {
+            due = lastMessageNanos + idle;
+        }
+        if (ping > 0) {
+            due = Math.min(due, nextPingNanos);
+        }
+        timerTask = timer.schedule(this::check, Math.max(0, due - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs on the timer thread: idle timeout, then ping and pong. */
+    private void check() {
+        long now = System.nanoTime();
+        long idle = settings.idleTimeout().toNanos();
+        if (idle > 0 && now - lastMessageNanos >= idle) {
+            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: idle for " + settings.idleTimeout() + "; closing both sides");
+            closeBoth(CloseCodes.reason(CloseCodes.GOING_AWAY, "idle timeout"));
+            return;
+        }
+        long ping = settings.pingInterval().toNanos();
+        if (ping > 0 && now - nextPingNanos >= 0) {
+            if (pingSentClient != 0 && lastHeardClient - pingSentClient < 0) {
+                abort(Side.CLIENT, CloseCodes.vanished(Side.CLIENT));
+                return;
+            }
+            if (pingSentBackend != 0 && lastHeardBackend - pingSentBackend < 0) {
+                abort(Side.BACKEND, CloseCodes.vanished(Side.BACKEND));
+                return;
+            }
+            pingSentClient = ping(client, Side.CLIENT, now, pingSentClient);
+            pingSentBackend = ping(backend, Side.BACKEND, now, pingSentBackend);
+            nextPingNanos = now + ping;
+        }
+        synchronized (this) {
+            if (state == State.OPEN) {
+                scheduleNextCheck(now);
+            }
+        }
+    }
+
+    private long ping(SessionSender sender, Side side, long now, long previous) {
+        try {
+            return sender.tryPing() ? now : previous;
+        } catch (IOException | RuntimeException e) {
+            sendFailed(side, e);
+            return previous;
+        }
+    }
+
+    private void close(SessionSender sender, CloseReason reason) {
+        Session session = sender.session();
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: closing a session failed: " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Relay[" + id + ", " + state + "]";
+    }
+}

@@ -1,0 +1,64 @@
+package org.wsproxy.server;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+/**
+ * The container's side of the client handshake, for upgrades started by the servlet.
+ * Everything here reads the {@link Handoff} of the current thread.
+ */
+final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator {
+
+    /**
+     * Backend response headers that describe the backend's own connection or handshake and so are
+     * not passed on to the client's 101.
+     */
+    private static final Set<String> NOT_PASSED_BACK = Set.of(
+            "connection", "upgrade", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions",
+            "sec-websocket-version", "content-length", "transfer-encoding", "keep-alive", "date", "server");
+
+    /**
+     * The servlet checked the Origin already; here, refusing when there is no handoff keeps clients
+     * from reaching the internal endpoint path directly (the container answers 403).
+     */
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        return Handoff.current() != null;
+    }
+
+    /** The client gets the subprotocol the backend chose. */
+    @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        Handoff handoff = Handoff.current();
+        if (handoff == null || handoff.subprotocol.isEmpty() || !requested.contains(handoff.subprotocol)) {
+            return "";
+        }
+        return handoff.subprotocol;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+        Handoff handoff = Handoff.current();
+        if (handoff == null) {
+            return;
+        }
+        handoff.claimed = true;
+        sec.getUserProperties().put(Handoff.RELAY_KEY, handoff.relay);
+        for (Map.Entry<String, List<String>> header : handoff.responseHeaders.entrySet()) {
+            if (!NOT_PASSED_BACK.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                response.getHeaders().put(header.getKey(), header.getValue());
+            }
+        }
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        return endpointClass.cast(new ClientEndpoint());
+    }
+}

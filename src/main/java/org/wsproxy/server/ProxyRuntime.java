@@ -1,0 +1,126 @@
+package org.wsproxy.server;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import org.wsproxy.backend.BackendConnector;
+import org.wsproxy.config.Route;
+import org.wsproxy.relay.CloseCodes;
+import org.wsproxy.relay.RelayRegistry;
+
+/**
+ * Everything wsproxy holds for one application, kept as a servlet context attribute (never in a
+ * static field, so that applications in one container share nothing).
+ */
+public final class ProxyRuntime {
+
+    /** The servlet context attribute holding the runtime. */
+    public static final String ATTRIBUTE = "org.wsproxy.runtime";
+
+    /** Where each route's endpoint is registered with the container; see the package comment. */
+    public static final String INTERNAL_PATH_PREFIX = "/wsproxy-internal/route-";
+
+    /**
+     * How long stopping the application waits for the legs to answer their 1001 before stopping the
+     * backend transport: long enough for a close handshake on a live connection, short enough not
+     * to hold up an undeploy.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
+    private static final Logger LOG = System.getLogger(ProxyRuntime.class.getName());
+
+    private final String name;
+    /** Route handlers by the name of the servlet that serves them. */
+    private final Map<String, RouteHandler> handlers = new LinkedHashMap<>();
+    private final Map<String, ServerEndpointConfig> endpointConfigs = new LinkedHashMap<>();
+    private final BackendConnector backends;
+    private final ScheduledThreadPoolExecutor timer;
+    private final RelayRegistry relays = new RelayRegistry();
+    /** Set once in contextInitialized, before any request can arrive. */
+    private volatile ServerContainer serverContainer;
+
+    ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader) {
+        this.name = name;
+        this.backends = new BackendConnector(appClassLoader);
+        // One timer thread for the idle, ping and handoff checks of every relay of the application.
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "wsproxy-timer" + name);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(appClassLoader);
+            return thread;
+        });
+        // Relays cancel their checks as traffic moves them; cancelled tasks must not pile up in the queue.
+        this.timer.setRemoveOnCancelPolicy(true);
+        int index = 0;
+        for (Map.Entry<String, Route> entry : routesByServlet.entrySet()) {
+            Route route = entry.getValue();
+            handlers.put(entry.getKey(), new RouteHandler(route, this));
+            endpointConfigs.put(route.name(), ServerEndpointConfig.Builder
+                    .create(ClientEndpoint.class, INTERNAL_PATH_PREFIX + index++)
+                    .configurator(new ProxyEndpointConfigurator())
+                    .build());
+        }
+    }
+
+    public RouteHandler handlerFor(String servletName) {
+        return handlers.get(servletName);
+    }
+
+    public List<Route> routes() {
+        return handlers.values().stream().map(RouteHandler::route).toList();
+    }
+
+    Collection<ServerEndpointConfig> endpointConfigs() {
+        return endpointConfigs.values();
+    }
+
+    ServerEndpointConfig endpointConfig(Route route) {
+        return endpointConfigs.get(route.name());
+    }
+
+    void started(ServerContainer container) {
+        this.serverContainer = container;
+    }
+
+    ServerContainer serverContainer() {
+        return serverContainer;
+    }
+
+    BackendConnector backends() {
+        return backends;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public RelayRegistry relays() {
+        return relays;
+    }
+
+    /** Closes every relay with 1001 on both legs, then stops the timer and the backend transport. */
+    void stop() {
+        int open = relays.size();
+        relays.closeAll(CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy stopping"));
+        try {
+            if (!relays.awaitEmpty(STOP_GRACE)) {
+                LOG.log(Level.INFO, "wsproxy" + name + ": " + relays.size() + " of " + open
+                        + " connections did not finish their close handshake in " + STOP_GRACE + "; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        backends.close();
+    }
+}

@@ -1,0 +1,145 @@
+package org.wsproxy.server;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+
+import org.wsproxy.backend.BackendConnection;
+import org.wsproxy.backend.BackendFailure;
+import org.wsproxy.backend.BackendHandshake;
+import org.wsproxy.config.Route;
+import org.wsproxy.relay.BackendEndpoint;
+import org.wsproxy.relay.Relay;
+
+/**
+ * Answers the handshakes of one route. Everything here happens before the client's 101, so every
+ * refusal is an HTTP status the client can see: 405 and 426 for requests that are not WebSocket
+ * handshakes, 400 for malformed ones, 403 for a foreign Origin, then the backend's verdict.
+ */
+public final class RouteHandler {
+
+    private static final Logger LOG = System.getLogger(RouteHandler.class.getName());
+
+    private final Route route;
+    private final ProxyRuntime runtime;
+    private final Relay.Settings settings;
+
+    RouteHandler(Route route, ProxyRuntime runtime) {
+        this.route = route;
+        this.runtime = runtime;
+        this.settings = new Relay.Settings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
+                route.connectTimeout());
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            checkHandshake(request, response);
+        } catch (BadHandshake refused) {
+            refuse(response, refused.status(), refused.getMessage());
+            return;
+        }
+        BackendHandshake handshake;
+        try {
+            handshake = BackendRequests.build(route, request);
+        } catch (BadHandshake refused) {
+            refuse(response, refused.status(), refused.getMessage());
+            return;
+        }
+        Relay relay = new Relay(route.name(), settings, runtime.timer(), runtime.relays());
+        runtime.relays().add(relay);
+        BackendConnection backend;
+        try {
+            backend = runtime.backends().connect(route, handshake, new BackendEndpoint(relay));
+        } catch (BackendFailure failure) {
+            relay.abandon();
+            Level level = failure.status() == BackendFailure.BAD_GATEWAY || failure.status() == BackendFailure.GATEWAY_TIMEOUT
+                    ? Level.WARNING : Level.DEBUG;
+            LOG.log(level, () -> "route [" + route.name() + "]: backend [" + handshake.uri() + "]: " + failure.getMessage()
+                    + "; answering the client with " + failure.status(), failure.getCause());
+            refuse(response, failure.status(), failure.getMessage());
+            return;
+        }
+        Handoff handoff = new Handoff(relay, backend.subprotocol(), backend.responseHeaders());
+        Handoff.begin(handoff);
+        try {
+            runtime.serverContainer().upgradeHttpToWebSocket(request, response, runtime.endpointConfig(route), Map.of());
+        } catch (DeploymentException | RuntimeException e) {
+            LOG.log(Level.WARNING, "route [" + route.name() + "]: the container could not upgrade the client connection", e);
+            if (!response.isCommitted()) {
+                refuse(response, 500, "upgrade failed");
+            }
+        } finally {
+            Handoff.end();
+            if (!handoff.claimed) {
+                relay.abandon();
+            }
+        }
+    }
+
+    private void checkHandshake(HttpServletRequest request, HttpServletResponse response) throws BadHandshake {
+        if (!"GET".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET");
+            throw new BadHandshake(405, "a WebSocket handshake is a GET request");
+        }
+        if (!headerHasToken(request, "Upgrade", "websocket") || !headerHasToken(request, "Connection", "upgrade")) {
+            response.setHeader("Upgrade", "websocket");
+            response.setHeader("Connection", "Upgrade");
+            response.setHeader("Sec-WebSocket-Version", "13");
+            throw new BadHandshake(426, "this URL is a WebSocket endpoint; connect with a WebSocket client");
+        }
+        String version = request.getHeader("Sec-WebSocket-Version");
+        if (version == null || !version.trim().equals("13")) {
+            response.setHeader("Sec-WebSocket-Version", "13");
+            throw new BadHandshake(426, "unsupported Sec-WebSocket-Version [" + version + "]; this server speaks 13");
+        }
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (!validKey(key)) {
+            throw new BadHandshake(400, "missing or malformed Sec-WebSocket-Key");
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !route.originAllowed(origin)) {
+            throw new BadHandshake(403, "origin not allowed");
+        }
+    }
+
+    private static boolean headerHasToken(HttpServletRequest request, String header, String token) {
+        var values = request.getHeaders(header);
+        while (values.hasMoreElements()) {
+            for (String part : values.nextElement().split(",")) {
+                if (part.trim().toLowerCase(Locale.ROOT).equals(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** RFC 6455 section 4.2.1: the key is 16 random bytes in base64. */
+    private static boolean validKey(String key) {
+        if (key == null) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key.trim()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().println(message);
+    }
+}

@@ -1,0 +1,87 @@
+package org.wsproxy.server;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+
+import org.wsproxy.WebSocketProxyServlet;
+import org.wsproxy.config.ConfigException;
+import org.wsproxy.config.Route;
+import org.wsproxy.config.RouteConfig;
+
+/**
+ * Reads the routes when the application starts and fails the deployment on a bad value.
+ * <p>
+ * A {@link ServletContainerInitializer} rather than a listener, because only an initializer (or a
+ * listener declared in web.xml) may add servlets, and the context-param routes (form A) each get a
+ * servlet here. Servlets declared in web.xml with {@link WebSocketProxyServlet} (form B) are read
+ * from their registrations. Both end in the same {@link Route} model. Container services that
+ * initializers may not rely on yet (the WebSocket {@code ServerContainer}) are used by
+ * {@link ProxyLifecycle}, registered from here.
+ */
+public final class WsProxyInitializer implements ServletContainerInitializer {
+
+    private static final Logger LOG = System.getLogger(WsProxyInitializer.class.getName());
+
+    /** Name prefix of the servlets created for form A routes. */
+    static final String SERVLET_PREFIX = "wsproxy.route.";
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        String app = "[" + context.getContextPath() + "]";
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            params.put(name, context.getInitParameter(name));
+        }
+        Map<String, Route> routesByServlet = new LinkedHashMap<>();
+        try {
+            for (ServletRegistration registration : context.getServletRegistrations().values()) {
+                if (WebSocketProxyServlet.class.getName().equals(registration.getClassName())) {
+                    routesByServlet.put(registration.getName(), RouteConfig.fromServlet(registration.getName(),
+                            registration.getMappings(), registration.getInitParameters(), params));
+                }
+            }
+            List<Route> formA = RouteConfig.fromContextParams(params);
+            List<Route> all = new ArrayList<>(routesByServlet.values());
+            all.addAll(formA);
+            RouteConfig.checkUniquePaths(all);
+            for (Route route : formA) {
+                String servletName = SERVLET_PREFIX + route.name();
+                ServletRegistration.Dynamic registration = context.addServlet(servletName, WebSocketProxyServlet.class);
+                if (registration == null) {
+                    throw new ServletException("wsproxy" + app + ": route [" + route.name() + "]: a servlet named ["
+                            + servletName + "] already exists");
+                }
+                Set<String> taken = registration.addMapping(route.path());
+                if (!taken.isEmpty()) {
+                    throw new ServletException("wsproxy" + app + ": route [" + route.name() + "]: path [" + route.path()
+                            + "] is already mapped to another servlet");
+                }
+                routesByServlet.put(servletName, route);
+            }
+        } catch (ConfigException e) {
+            LOG.log(Level.ERROR, "wsproxy" + app + ": " + e.getMessage());
+            throw new ServletException("wsproxy" + app + ": " + e.getMessage(), e);
+        }
+        ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader());
+        context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
+        context.addListener(new ProxyLifecycle(runtime));
+        if (routesByServlet.isEmpty()) {
+            LOG.log(Level.INFO, "wsproxy" + app + ": no routes configured. Add one with the context-params "
+                    + "wsproxy.route.<name>.path (e.g. /chat/*) and wsproxy.route.<name>.backend (e.g. ws://10.0.0.5:9000/chat)");
+        }
+        for (Route route : routesByServlet.values()) {
+            LOG.log(Level.INFO, "wsproxy" + app + ": " + route);
+        }
+    }
+}
