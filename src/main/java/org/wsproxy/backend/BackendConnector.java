@@ -65,7 +65,7 @@ public final class BackendConnector implements AutoCloseable {
 
     private final ClassLoader appClassLoader;
     private final ThreadPoolConfig workers;
-    private final ThreadPoolConfig selectors;
+    private final org.glassfish.grizzly.threadpool.ThreadPoolConfig selectors;
     private final Map<String, ClientManager> clients = new ConcurrentHashMap<>();
 
     /**
@@ -83,7 +83,8 @@ public final class BackendConnector implements AutoCloseable {
                 .setKeepAliveTime(60, TimeUnit.SECONDS)
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
-        this.selectors = ThreadPoolConfig.defaultConfig()
+        // Grizzly's own config type: Tyrus's refuses fewer than 3 threads, more selectors than cores are wasted.
+        this.selectors = org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig()
                 .setPoolName("wsproxy-backend-selector")
                 .setCorePoolSize(cores)
                 .setMaxPoolSize(cores)

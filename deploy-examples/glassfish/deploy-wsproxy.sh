@@ -1,0 +1,38 @@
+#!/bin/sh
+# wsproxy on GlassFish 7: deploys wsproxy.war at /wsproxy with its routes set outside the WAR.
+#
+#   ECHO_BACKEND=ws://10.0.0.5:9000/echo ./deploy-wsproxy.sh path/to/wsproxy.war
+#
+# The routes become web context parameters stored in the domain's configuration (domain.xml), where
+# `asadmin set-web-context-param` / `list-web-context-param` / `unset-web-context-param` manage
+# them; the application reads them when it starts. It is deployed disabled, configured, then
+# enabled, so that it starts once, with its routes already in place. After changing a parameter
+# later, restart the application: `asadmin disable wsproxy && asadmin enable wsproxy`.
+#
+# asadmin reaches the domain through its usual environment variables: AS_ADMIN_HOST, AS_ADMIN_PORT,
+# AS_ADMIN_USER, AS_ADMIN_PASSWORDFILE (defaults: localhost, 4848, admin, no password). ASADMIN
+# names the asadmin command when it is not on the PATH.
+#
+# The integration tests (src/test/java/org/wsproxy/it) run this very script against the GlassFish
+# they start, with ECHO_BACKEND pointing at their echo backend and DOWN_BACKEND at a free port.
+set -eu
+
+war=${1:?usage: deploy-wsproxy.sh path/to/wsproxy.war}
+asadmin=${ASADMIN:-asadmin}
+# ws://<host>:<port>/wsproxy/echo is relayed to the echo backend.
+echo_backend=${ECHO_BACKEND:-ws://127.0.0.1:9000/echo}
+# A route whose backend is not running: its handshakes are answered 502 Bad Gateway.
+down_backend=${DOWN_BACKEND:-ws://127.0.0.1:9001/echo}
+
+"$asadmin" --interactive=false deploy --force=true --enabled=false \
+    --name wsproxy --contextroot /wsproxy "$war"
+
+param() {
+    "$asadmin" --interactive=false set-web-context-param --name "$1" --value "$2" wsproxy
+}
+param wsproxy.route.echo.path /echo
+param wsproxy.route.echo.backend "$echo_backend"
+param wsproxy.route.down.path /down
+param wsproxy.route.down.backend "$down_backend"
+
+"$asadmin" --interactive=false enable wsproxy

@@ -1,0 +1,99 @@
+package org.wsproxy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The option table itself, and the parsers of the options that are planned but not yet offered. */
+class OptionTest {
+
+    @Test
+    void namesAreUniqueAndFindable() {
+        Set<String> names = new HashSet<>();
+        for (Option<?> o : Option.all()) {
+            assertTrue(names.add(o.name()), o.name());
+            assertEquals(o, Option.named(o.name()));
+            assertNotNull(o.description());
+        }
+        assertEquals(null, Option.named("nonsense"));
+    }
+
+    @Test
+    void onlyTheBackendIsRequiredAndHasNoDefault() {
+        for (Option<?> o : Option.all()) {
+            boolean required = o.kind() == Option.Kind.REQUIRED;
+            assertEquals(o == Option.BACKEND, required, o.name());
+            if (o.defaultText() == null) {
+                assertEquals(null, o.defaultValue(), o.name());
+            } else {
+                assertEquals(o.parse(o.defaultText()), o.defaultValue(), o.name());
+            }
+        }
+    }
+
+    @Test
+    void supportedNamesLeaveOutPlannedOptions() {
+        String names = Option.supportedNames();
+        assertTrue(names.startsWith("backend, forwardPath, forwardQuery, allowedOrigins, dropHeaders"), names);
+        assertTrue(names.endsWith("forwardUser, backendCompression, maxConnections"), names);
+        for (String planned : List.of("trustedProxies", "balance", "maxFails", "failTimeout",
+                "healthCheckInterval", "drainTime")) {
+            assertFalse(names.contains(planned), planned);
+            assertFalse(Option.named(planned).supported(), planned);
+        }
+    }
+
+    @Test
+    void plannedDefaults() {
+        assertEquals(List.of(), Option.TRUSTED_PROXIES.defaultValue());
+        assertEquals("round-robin", Option.BALANCE.defaultValue());
+        assertEquals(1, Option.MAX_FAILS.defaultValue());
+        assertEquals(Duration.ofSeconds(10), Option.FAIL_TIMEOUT.defaultValue());
+        assertEquals(Duration.ZERO, Option.HEALTH_CHECK_INTERVAL.defaultValue());
+        assertEquals(Duration.ZERO, Option.DRAIN_TIME.defaultValue());
+    }
+
+    @Test
+    void trustedProxiesAcceptAddressesAndBlocks() {
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::1", "0.0.0.0/0"),
+                Option.TRUSTED_PROXIES.parse(" 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::1, 0.0.0.0/0"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "10.0.0.256", "10.0.0", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1",
+        "2001:db8::/129", "2001:db8:::1", "1.2.3.4:80", "example.com/8", ".:", "10.0.0.1,,10.0.0.2"})
+    void trustedProxiesRefuseAnythingElse(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Option.TRUSTED_PROXIES.parse(text));
+        assertTrue(e.getMessage().startsWith("expected a comma-separated list"), e.getMessage());
+    }
+
+    @Test
+    void balanceNamesAStrategy() {
+        assertEquals("least-connections", Option.BALANCE.parse(" Least-Connections "));
+        assertEquals("ip-hash", Option.BALANCE.parse("ip-hash"));
+        assertEquals("expected one of round-robin, least-connections, ip-hash",
+                assertThrows(IllegalArgumentException.class, () -> Option.BALANCE.parse("random")).getMessage());
+    }
+
+    @Test
+    void maxFailsIsAtLeastOne() {
+        assertEquals(3, Option.MAX_FAILS.parse("3"));
+        assertThrows(IllegalArgumentException.class, () -> Option.MAX_FAILS.parse("0"));
+    }
+
+    @Test
+    void failTimeoutIsPositive() {
+        assertThrows(IllegalArgumentException.class, () -> Option.FAIL_TIMEOUT.parse("0s"));
+    }
+}

@@ -1,0 +1,70 @@
+package org.wsproxy.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/** A Tomcat on 127.0.0.1 and a free port, with one empty context. */
+final class EmbeddedTomcat implements AutoCloseable {
+
+    final Tomcat tomcat = new Tomcat();
+    final Context context;
+    private final Path baseDir;
+
+    EmbeddedTomcat(String contextPath, int port) {
+        try {
+            baseDir = Files.createTempDirectory("wsproxy-tomcat");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tomcat.setBaseDir(baseDir.toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAutoDeploy(false);
+        context = tomcat.addContext(contextPath, baseDir.toString());
+        // Without a servlet for a path Tomcat answers 404 before any filter runs, and WebSocket
+        // upgrades are done by a filter (Tomcat's WsFilter); a default servlet lets them through.
+        Tomcat.addServlet(context, "default", new NotFoundServlet());
+        context.addServletMappingDecoded("/", "default");
+    }
+
+    private static final class NotFoundServlet extends jakarta.servlet.http.HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+                throws java.io.IOException {
+            response.sendError(404);
+        }
+    }
+
+    void start() {
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.wsproxy.support;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.tomcat.websocket.server.WsSci;
+import org.wsproxy.WebSocketProxyServlet;
+import org.wsproxy.server.WsProxyInitializer;
+
+/**
+ * wsproxy in an embedded Tomcat on 127.0.0.1 and a free port, configured the way web.xml would:
+ * context-params (form A) and servlet declarations with init-params (form B).
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private final EmbeddedTomcat server;
+
+    private ProxyServer(Builder builder) {
+        server = new EmbeddedTomcat(builder.contextPath, 0);
+        builder.contextParams.forEach(server.context::addParameter);
+        builder.servlets.forEach((name, init) -> {
+            Wrapper wrapper = server.context.createWrapper();
+            wrapper.setName(name);
+            wrapper.setServletClass(WebSocketProxyServlet.class.getName());
+            init.params.forEach(wrapper::addInitParameter);
+            server.context.addChild(wrapper);
+            server.context.addServletMappingDecoded(init.urlPattern, name);
+        });
+        server.context.addServletContainerInitializer(new WsSci(), null);
+        server.context.addServletContainerInitializer(new WsProxyInitializer(), null);
+        server.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A proxy with one form A route named {@code r} at {@code path} to {@code backend}. */
+    public static ProxyServer route(String path, URI backend, String... options) {
+        Builder builder = builder().param("wsproxy.route.r.path", path).param("wsproxy.route.r.backend", backend.toString());
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            builder.param("wsproxy.route.r." + options[i], options[i + 1]);
+        }
+        return builder.start();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** True if the application started (false when its configuration was refused). */
+    public boolean started() {
+        return server.context.getState() == LifecycleState.STARTED;
+    }
+
+    public URI ws(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
+    }
+
+    public URI http(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
+    }
+
+    /** Stops the application (as an undeploy does), leaving Tomcat running. */
+    public void stopApplication() throws Exception {
+        server.context.stop();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** Configuration of a {@link ProxyServer}. */
+    public static final class Builder {
+        private String contextPath = "";
+        private final Map<String, String> contextParams = new LinkedHashMap<>();
+        private final Map<String, ServletDeclaration> servlets = new LinkedHashMap<>();
+
+        public Builder contextPath(String path) {
+            this.contextPath = path;
+            return this;
+        }
+
+        public Builder param(String name, String value) {
+            contextParams.put(name, value);
+            return this;
+        }
+
+        /** Declares a form B servlet: name, url-pattern, then init-param name/value pairs. */
+        public Builder servlet(String name, String urlPattern, String... initParams) {
+            ServletDeclaration declaration = new ServletDeclaration(urlPattern);
+            for (int i = 0; i + 1 < initParams.length; i += 2) {
+                declaration.params.put(initParams[i], initParams[i + 1]);
+            }
+            servlets.put(name, declaration);
+            return this;
+        }
+
+        public ProxyServer start() {
+            return new ProxyServer(this);
+        }
+    }
+
+    private static final class ServletDeclaration {
+        final String urlPattern;
+        final Map<String, String> params = new LinkedHashMap<>();
+
+        ServletDeclaration(String urlPattern) {
+            this.urlPattern = urlPattern;
+        }
+    }
+}
