@@ -1,5 +1,7 @@
 package org.wsproxy.relay;
 
+import java.util.function.UnaryOperator;
+
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -9,9 +11,15 @@ import jakarta.websocket.Session;
 public final class BackendEndpoint extends Endpoint {
 
     private final Relay relay;
+    private final UnaryOperator<CloseReason> closes;
 
-    public BackendEndpoint(Relay relay) {
+    /**
+     * @param closes corrects what the backend client reports of a backend's close, where it is
+     *               known to report something other than what the backend sent
+     */
+    public BackendEndpoint(Relay relay, UnaryOperator<CloseReason> closes) {
         this.relay = relay;
+        this.closes = closes;
     }
 
     @Override
@@ -21,7 +29,7 @@ public final class BackendEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        relay.closed(Side.BACKEND, closeReason);
+        relay.closed(Side.BACKEND, closes.apply(closeReason));
     }
 
     @Override

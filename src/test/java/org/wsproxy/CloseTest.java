@@ -1,0 +1,144 @@
+package org.wsproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.websocket.CloseReason;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.RawClient;
+import org.wsproxy.support.TcpRelay;
+import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.WsClient;
+
+/** Closes travel from each leg to the other with the same code and reason, or the documented mapping. */
+class CloseTest {
+
+    // Each test has its own backend, so that the closes it records are this test's alone.
+    private TestBackend backend;
+    private ProxyServer proxy;
+
+    @BeforeEach
+    void start() {
+        backend = TestBackend.start();
+        proxy = ProxyServer.route("/echo", backend.uri("/echo"));
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        backend.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1000, 3000, 4000, 4999})
+    void clientCloseReachesBackendWithSameCodeAndReason(int code) throws Exception {
+        try (WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            client.sendText("ready?");
+            assertEquals("ready?", client.nextText());
+            client.close(code, "client says " + code);
+            CloseReason seen = backend.nextClose(5);
+            assertEquals(code, seen.getCloseCode().getCode());
+            assertEquals("client says " + code, seen.getReasonPhrase());
+            assertEquals(code, client.awaitClose(5).code(), "the close handshake completes back to the client");
+        }
+    }
+
+    /** The JDK client sends only 1000 and 3000-4999; the other codes a client may send go out as raw frames. */
+    @ParameterizedTest
+    @ValueSource(ints = {1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011})
+    void clientCloseWithOtherCodesReachesBackendWithSameCodeAndReason(int code) throws Exception {
+        try (RawClient client = RawClient.connect(proxy.port(), "/echo")) {
+            byte[] reason = ("client says " + code).getBytes(StandardCharsets.UTF_8);
+            ByteBuffer payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason);
+            client.frame(true, 0x8, payload.array());
+            CloseReason seen = backend.nextClose(5);
+            assertEquals(code, seen.getCloseCode().getCode());
+            assertEquals("client says " + code, seen.getReasonPhrase());
+            RawClient.Frame answer = client.read();
+            assertEquals(0x8, answer.opcode());
+            assertEquals(code, answer.closeCode(), "the close handshake completes back to the client");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1000, 1001, 1003, 1007, 1008, 1011, 1012, 1013, 3000, 4000, 4999})
+    void backendCloseReachesClientWithSameCodeAndReason(int code) throws Exception {
+        try (WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            client.sendText("close:" + code + ":backend says " + code);
+            WsClient.Close seen = client.awaitClose(5);
+            assertEquals(code, seen.code());
+            assertEquals("backend says " + code, seen.reason());
+            assertEquals(code, backend.nextClose(5).getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void backendCloseWithBadGatewayReachesClientAsBadGateway() throws Exception {
+        // Tyrus's client drops the reason of a 1014 (see TyrusCloses); the code still gets through.
+        try (WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            client.sendText("close:1014:upstream of the backend failed");
+            assertEquals(1014, client.awaitClose(5).code());
+        }
+    }
+
+    @Test
+    void clientCloseWithoutStatusReachesBackendAsNormalClosure() throws Exception {
+        // A close frame with an empty body is reported as 1005, which must never be sent: the backend gets 1000.
+        try (RawClient client = RawClient.connect(proxy.port(), "/echo")) {
+            client.frame(true, 0x8, new byte[0]);
+            CloseReason seen = backend.nextClose(5);
+            assertEquals(1000, seen.getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void clientThatVanishesClosesBackendWithGoingAwayWithinOneSecond() throws Exception {
+        try (TcpRelay relay = new TcpRelay(proxy.port())) {
+            WsClient client = WsClient.connect(proxy.ws("/echo").resolve("//127.0.0.1:" + relay.port() + "/echo"));
+            client.sendText("ping");
+            assertEquals("ping", client.nextText());
+            long start = System.nanoTime();
+            relay.resetAll();
+            CloseReason seen = backend.nextClose(1);
+            assertEquals(1001, seen.getCloseCode().getCode());
+            assertTrue(System.nanoTime() - start < 1_000_000_000L);
+            client.close();
+        }
+    }
+
+    @Test
+    void backendThatVanishesClosesClientWithBadGatewayWithinOneSecond() throws Exception {
+        try (TcpRelay relay = new TcpRelay(backend.port());
+             ProxyServer viaRelay = ProxyServer.route("/echo", backend.uri("/echo").resolve("//127.0.0.1:" + relay.port() + "/echo"));
+             WsClient client = WsClient.connect(viaRelay.ws("/echo"))) {
+            client.sendText("ping");
+            assertEquals("ping", client.nextText());
+            relay.resetAll();
+            WsClient.Close seen = client.awaitClose(1);
+            assertEquals(1014, seen.code());
+        }
+    }
+
+    @Test
+    void stoppingTheApplicationClosesClientsAndBackendsWithGoingAway() throws Exception {
+        try (ProxyServer own = ProxyServer.route("/echo", backend.uri("/echo"))) {
+            WsClient client = WsClient.connect(own.ws("/echo"));
+            client.sendText("ping");
+            assertEquals("ping", client.nextText());
+            own.stopApplication();
+            assertEquals(1001, client.awaitClose(5).code());
+            assertEquals(1001, backend.nextClose(5).getCloseCode().getCode());
+            client.close();
+        }
+    }
+}
