@@ -52,6 +52,10 @@ final class EmbeddedTomcat implements AutoCloseable {
         } catch (LifecycleException e) {
             throw new IllegalStateException(e);
         }
+        if (!context.getState().isAvailable()) {
+            // A deployment refused by an initializer or listener leaves the context FAILED; Tomcat itself runs on.
+            throw new IllegalStateException("the application did not start: " + context.getState());
+        }
     }
 
     int port() {

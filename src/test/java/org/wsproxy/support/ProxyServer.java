@@ -8,6 +8,7 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.wsproxy.WebSocketProxyServlet;
+import org.wsproxy.server.IndexServlet;
 import org.wsproxy.server.WsProxyInitializer;
 
 /**
@@ -31,7 +32,16 @@ public final class ProxyServer implements AutoCloseable {
         });
         server.context.addServletContainerInitializer(new WsSci(), null);
         server.context.addServletContainerInitializer(new WsProxyInitializer(), null);
-        server.start();
+        if (builder.index) {
+            org.apache.catalina.startup.Tomcat.addServlet(server.context, "index", new IndexServlet());
+            server.context.addServletMappingDecoded("", "index");
+        }
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     public static Builder builder() {
@@ -77,6 +87,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Configuration of a {@link ProxyServer}. */
     public static final class Builder {
         private String contextPath = "";
+        private boolean index;
         private final Map<String, String> contextParams = new LinkedHashMap<>();
         private final Map<String, ServletDeclaration> servlets = new LinkedHashMap<>();
 
@@ -97,6 +108,12 @@ public final class ProxyServer implements AutoCloseable {
                 declaration.params.put(initParams[i], initParams[i + 1]);
             }
             servlets.put(name, declaration);
+            return this;
+        }
+
+        /** Also serves the WAR's index page at the context root, as web.xml does. */
+        public Builder index() {
+            this.index = true;
             return this;
         }
 

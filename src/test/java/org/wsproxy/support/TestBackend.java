@@ -3,7 +3,6 @@ package org.wsproxy.support;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +35,7 @@ import org.apache.tomcat.websocket.server.WsSci;
  * A backend WebSocket server on 127.0.0.1 (embedded Tomcat) that records what reaches it.
  * <ul>
  * <li>{@code /echo} (also {@code /echo/{a}} and {@code /echo/{a}/{b}}): echoes each text and binary
- *     message whole; a text {@code close:<code>:<reason>} makes it close with that code and reason;
+ *     message (part by part, message boundaries kept); a text {@code close:<code>:<reason>} makes it close with that code and reason;
  *     {@code ?greet=<text>} makes it send that text as soon as it opens; chooses the first offered
  *     subprotocol among {@link #SUBPROTOCOLS}.</li>
  * <li>{@code /slow}: reads binary messages at {@link #SLOW_BYTES_PER_SECOND} and counts the bytes.</li>
@@ -47,7 +46,6 @@ public final class TestBackend implements AutoCloseable {
 
     public static final List<String> SUBPROTOCOLS = List.of("v2.wsproxy.test", "v1.wsproxy.test");
     public static final int SLOW_BYTES_PER_SECOND = 1024 * 1024;
-    private static final int MAX_MESSAGE = 64 * 1024 * 1024;
 
     /** What a backend handshake carried. */
     public record Handshake(String path, String query, Map<String, List<String>> headers) {
@@ -166,8 +164,6 @@ public final class TestBackend implements AutoCloseable {
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             sessions.add(session);
-            session.setMaxBinaryMessageBufferSize(MAX_MESSAGE);
-            session.setMaxTextMessageBufferSize(MAX_MESSAGE);
             opened(session);
         }
 
@@ -180,31 +176,41 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Echoes part by part as Tomcat delivers them, so that a message of any size needs no more
+     * memory than Tomcat's read buffer (whole-message handlers would need a buffer as large as the
+     * largest message, per session).
+     */
     private final class EchoEndpoint extends Recording {
         @Override
         void opened(Session session) {
-            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                try {
-                    if (text.startsWith("close:")) {
-                        String[] parts = text.split(":", 3);
-                        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])),
-                                parts.length > 2 ? parts[2] : ""));
-                    } else {
-                        session.getBasicRemote().sendText(text);
+            session.addMessageHandler(String.class, new MessageHandler.Partial<String>() {
+                private boolean first = true;
+
+                @Override
+                public void onMessage(String part, boolean last) {
+                    try {
+                        if (first && last && part.startsWith("close:")) {
+                            String[] fields = part.split(":", 3);
+                            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(fields[1])),
+                                    fields.length > 2 ? fields[2] : ""));
+                            return;
+                        }
+                        session.getBasicRemote().sendText(part, last);
+                        first = last;
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
                     }
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
                 }
             });
-            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> {
+            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> {
                 try {
-                    session.getBasicRemote().sendBinary(data);
+                    session.getBasicRemote().sendBinary(part, last);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            List<String> greet = session.getRequestParameterMap().getOrDefault("greet", new ArrayList<>());
-            for (String text : greet) {
+            for (String text : session.getRequestParameterMap().getOrDefault("greet", List.of())) {
                 try {
                     session.getBasicRemote().sendText(text);
                 } catch (IOException e) {

@@ -1,0 +1,253 @@
+package org.wsproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.RawHandshake;
+import org.wsproxy.support.ScriptedBackend;
+import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.WsClient;
+
+/**
+ * The path and query of the backend's handshake request, as the backend sees them.
+ *
+ * <p>{@link TestBackend.Handshake#path()} is {@code getRequestURI().getPath()} of the backend's
+ * handshake request: its request target percent-decoded once and not normalized (the backend's
+ * container maps the normalized form: "/echo/../slow" reaches /slow). The query is the raw query
+ * string. {@link ScriptedBackend} shows the request line itself, byte for byte.
+ */
+class BackendUrlTest {
+
+    @Test
+    void exactRouteGoesToTheBackendPath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat"))) {
+            TestBackend.Handshake seen = backend.nextHandshake();
+            assertEquals("/echo", seen.path());
+            assertNull(seen.query());
+        }
+    }
+
+    @Test
+    void prefixRouteAppendsThePathBelowThePrefix() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
+            try (WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
+                assertEquals("/echo/room1", backend.nextHandshake().path());
+            }
+            try (WsClient client = WsClient.connect(proxy.ws("/chat/a/b"))) {
+                assertEquals("/echo/a/b", backend.nextHandshake().path());
+            }
+            try (WsClient client = WsClient.connect(proxy.ws("/chat"))) {
+                assertEquals("/echo", backend.nextHandshake().path(), "nothing below the prefix, nothing appended");
+            }
+        }
+    }
+
+    /** A backend URL ending in "/" is not doubled into "//" by the appended path. */
+    @Test
+    void backendPathWithTrailingSlashIsJoinedWithOneSlash() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo/"));
+             WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
+            assertEquals("/echo/room1", backend.nextHandshake().path());
+        }
+    }
+
+    @Test
+    void forwardPathFalseAlwaysUsesTheBackendPath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"), "forwardPath", "false");
+             WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
+            assertEquals("/echo", backend.nextHandshake().path());
+        }
+    }
+
+    @Test
+    void clientQueryIsForwarded() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat?x=1&y=2"))) {
+            TestBackend.Handshake seen = backend.nextHandshake();
+            assertEquals("/echo", seen.path());
+            assertEquals("x=1&y=2", seen.query());
+        }
+    }
+
+    @Test
+    void clientQueryFollowsTheBackendUrlsQuery() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo?k=v"));
+             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
+            assertEquals("k=v&x=1", backend.nextHandshake().query());
+        }
+    }
+
+    /** The query travels as it came: not decoded, so an encoded '&' or '=' stays data. */
+    @Test
+    void clientQueryIsForwardedStillEncoded() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat?q=a%26b%3Dc&sp=%20"))) {
+            assertEquals("q=a%26b%3Dc&sp=%20", backend.nextHandshake().query());
+        }
+    }
+
+    @Test
+    void forwardQueryFalseKeepsOnlyTheBackendUrlsQuery() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo?k=v"), "forwardQuery", "false");
+             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
+            assertEquals("k=v", backend.nextHandshake().query());
+        }
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), "forwardQuery", "false");
+             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
+            assertNull(backend.nextHandshake().query());
+        }
+    }
+
+    /** The path below the prefix is re-encoded for the backend: an encoded space reaches it as a space. */
+    @Test
+    void encodedSpaceInPathReachesBackend() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat/a%20b"))) {
+            assertEquals("/echo/a b", backend.nextHandshake().path());
+        }
+    }
+
+    @Test
+    void encodedUtf8InPathReachesBackend() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat/caf%C3%A9"))) {
+            assertEquals("/echo/caf\u00e9", backend.nextHandshake().path());
+        }
+    }
+
+    /**
+     * An encoded '?' in the client's path is path data: it must not become the start of a query on
+     * the backend (which would let a client add query parameters the route's backend URL did not).
+     */
+    @Test
+    void encodedQuestionMarkStaysInThePath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat/a%3Fadmin=1"))) {
+            TestBackend.Handshake seen = backend.nextHandshake();
+            assertEquals("/echo/a?admin=1", seen.path());
+            assertNull(seen.query());
+        }
+    }
+
+    /**
+     * An encoded '%' stays encoded: the client's "%252e%252e" is the literal segment "%2e%2e" below
+     * the route, and must reach the backend as that segment (TestBackend's /echo/{a}/{b}), never as
+     * a ".." that the backend resolves: decoded once too often, it is a request for /slow.
+     */
+    @Test
+    void doubleEncodedDotSegmentsStayBelowTheBackendPath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat/%252e%252e/slow"))) {
+            assertEquals("/echo/%2e%2e/slow", backend.nextHandshake().path(),
+                    "a path with a bare .. segment is resolved by the backend's container, here to /slow");
+            client.sendText("still below /echo?");
+            assertEquals("still below /echo?", client.nextText(), "/echo/{a}/{b} echoes; /slow would not");
+        }
+    }
+
+    /**
+     * The request target on the backend's wire, byte for byte: the path below the prefix
+     * re-encoded, the query as the client sent it.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "/chat/room1?x=1&y=2,      /echo/room1?x=1&y=2",
+            "/chat/a%20b,              /echo/a%20b",
+            "/chat/caf%C3%A9,          /echo/caf%C3%A9",
+            "/chat/a%3Fadmin=1,        /echo/a%3Fadmin=1",
+            "/chat/%252e%252e/slow,    /echo/%252e%252e/slow",
+            "/chat/x?q=a%26b%3Dc,      /echo/x?q=a%26b%3Dc",
+            "/chat/x?pct=%2541,        /echo/x?pct=%2541"})
+    void backendRequestLineCarriesThePathAndQueryEncoded(String clientTarget, String backendTarget) throws Exception {
+        try (ScriptedBackend scripted = ScriptedBackend.choosing("");
+             ProxyServer proxy = ProxyServer.route("/chat/*", scripted.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), clientTarget).send(proxy.port());
+            assertEquals(101, response.status(), response.statusLine());
+            assertEquals("GET " + backendTarget + " HTTP/1.1", scripted.nextRequest().requestLine());
+        }
+    }
+
+    /** An encoded '%' in the query stays encoded: "%2541" is the text "%41", not "A". */
+    @Test
+    void encodedPercentInQueryStaysEncoded() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
+             WsClient client = WsClient.connect(proxy.ws("/chat?q=a%26admin%3D1&pct=%2541"))) {
+            assertEquals("q=a%26admin%3D1&pct=%2541", backend.nextHandshake().query(),
+                    "decoded once too often, the backend would read the parameters q=a, admin=1, pct=A");
+        }
+    }
+
+    /**
+     * Encoded slashes, backslashes and control characters aimed at leaving /echo/ on the backend
+     * are refused with 400, by Tomcat or by the proxy, and never reach the backend.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/chat/a%2fb", "/chat/a%2F..%2Fsecret", "/chat/..%5csecret", "/chat/a%5c..%5c..%5csecret",
+            "/chat/%2e%2e%5csecret", "/chat/a%01b", "/chat/a%7fb"})
+    void pathTricksAreRefused400(String target) throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), target).send(proxy.port());
+            assertEquals(400, response.status(), target + " answered " + response.statusLine());
+            assertTrue(backend.noHandshake(), target + " reached the backend");
+        }
+    }
+
+    /**
+     * Encoded dot segments are decoded and resolved by Tomcat before any mapping: /chat/%2e%2e/secret
+     * is a request for /secret, which is no route, so Tomcat answers 404 and wsproxy never sees it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/chat/%2e%2e/secret", "/chat/%2E%2E/secret", "/chat/.%2e/secret"})
+    void encodedDotSegmentsLeaveTheRouteAndNeverReachTheBackend(String target) throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), target).send(proxy.port());
+            assertEquals(404, response.status(), target + " answered " + response.statusLine());
+            assertTrue(backend.noHandshake(), target + " reached the backend");
+        }
+    }
+
+    /** Dot segments that stay inside the route are resolved by Tomcat: the backend path stays below /echo. */
+    @Test
+    void encodedDotSegmentInsideTheRouteStaysBelowTheBackendPath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat/a/%2e%2e/b").send(proxy.port());
+            assertEquals(101, response.status(), response.statusLine());
+            assertEquals("/echo/b", backend.nextHandshake().path());
+        }
+    }
+
+    /** Tomcat merges the empty segment before the proxy sees the path: the backend gets /echo/x. */
+    @Test
+    void doubleSlashStaysBelowTheBackendPath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat//x").send(proxy.port());
+            assertEquals(101, response.status(), response.statusLine());
+            assertEquals("/echo/x", backend.nextHandshake().path());
+        }
+    }
+}

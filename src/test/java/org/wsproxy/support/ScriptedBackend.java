@@ -1,0 +1,184 @@
+package org.wsproxy.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A backend on a plain server socket on 127.0.0.1 whose handshake answer the test decides, for
+ * what a real WebSocket server will not do on request:
+ * <ul>
+ * <li>{@link #silent()}: accepts the TCP connection, reads the handshake and never answers it;</li>
+ * <li>{@link #choosing(String)}: answers 101 with exactly the given Sec-WebSocket-Protocol, whatever
+ *     was offered, then echoes data frames and answers a close with the same close.</li>
+ * </ul>
+ * Every request head it reads is recorded. Connections are held until {@link #close()}.
+ */
+public final class ScriptedBackend implements AutoCloseable {
+
+    /** A handshake request as it arrived: request line and headers (case-insensitive, one value per line). */
+    public record Request(String requestLine, Map<String, List<String>> headers) {
+        /** The header's lines joined with ", ", or null if absent. */
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null ? null : String.join(", ", values);
+        }
+    }
+
+    /** Null = never answer the handshake. */
+    private final String subprotocol;
+    private final ServerSocket listener;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+
+    private ScriptedBackend(String subprotocol) throws IOException {
+        this.subprotocol = subprotocol;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "scripted-backend-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Accepts connections and reads their handshakes, and never answers. */
+    public static ScriptedBackend silent() throws IOException {
+        return new ScriptedBackend(null);
+    }
+
+    /** Answers every handshake with 101 and this Sec-WebSocket-Protocol ("" = no such header). */
+    public static ScriptedBackend choosing(String subprotocol) throws IOException {
+        return new ScriptedBackend(subprotocol);
+    }
+
+    /** A port on 127.0.0.1 where nothing listens (it was free a moment ago and was released). */
+    public static int unusedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** The next handshake request that arrived, waiting up to 5 s. */
+    public Request nextRequest() throws InterruptedException {
+        Request request = requests.poll(5, TimeUnit.SECONDS);
+        if (request == null) {
+            throw new AssertionError("no handshake request reached the scripted backend within 5 s");
+        }
+        return request;
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket socket = listener.accept();
+                sockets.add(socket);
+                Thread serve = new Thread(() -> serve(socket), "scripted-backend-conn");
+                serve.setDaemon(true);
+                serve.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String head = RawHandshake.readHead(in);
+            String[] lines = head.split("\r\n");
+            Map<String, List<String>> headers = RawHandshake.headerLines(lines);
+            requests.add(new Request(lines[0], headers));
+            if (subprotocol == null) {
+                while (in.read() >= 0) {
+                    // Hold the connection, answer nothing, until the peer or close() ends it.
+                }
+                return;
+            }
+            String key = String.join("", headers.getOrDefault("Sec-WebSocket-Key", List.of("")));
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + RawHandshake.acceptFor(key) + "\r\n"
+                    + (subprotocol.isEmpty() ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            echoFrames(in, out);
+        } catch (IOException e) {
+            // The peer left or close() closed the socket.
+        } finally {
+            sockets.remove(socket);
+        }
+    }
+
+    /** Echoes each data frame unmasked, answers a ping with a pong and a close with the same close. */
+    private static void echoFrames(DataInputStream in, OutputStream out) throws IOException {
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) {
+                return;
+            }
+            int b1 = in.readUnsignedByte();
+            long length = b1 & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
+            byte[] payload = new byte[Math.toIntExact(length)];
+            in.readFully(payload);
+            for (int i = 0; mask != null && i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+            int opcode = b0 & 0x0f;
+            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+            frame.write(opcode == 0x9 ? (b0 & 0xf0) | 0xA : b0);
+            if (payload.length < 126) {
+                frame.write(payload.length);
+            } else if (payload.length < 65536) {
+                frame.write(126);
+                frame.write(payload.length >> 8);
+                frame.write(payload.length);
+            } else {
+                frame.write(127);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    frame.write((int) ((long) payload.length >> shift));
+                }
+            }
+            frame.writeBytes(payload);
+            if (opcode != 0xA) {
+                out.write(frame.toByteArray());
+                out.flush();
+            }
+            if (opcode == 0x8) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
