@@ -1,10 +1,13 @@
 package org.wsproxy.server;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -12,6 +15,10 @@ import jakarta.websocket.server.ServerEndpointConfig;
 /**
  * The container's side of the client handshake, for upgrades started by the servlet.
  * Everything here reads the {@link Handoff} of the current thread.
+ * <p>
+ * Every method of {@link ServerEndpointConfig.Configurator} is overridden: the inherited ones ask a
+ * ServiceLoader for "the platform's" configurator, and the Tyrus jars bundled in the WAR declare
+ * one too, which a child-first web application class loader (Tomcat's) may find first.
  */
 final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -40,6 +47,26 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
             return "";
         }
         return handoff.subprotocol;
+    }
+
+    /**
+     * The container's installed extensions that the client asked for, in the client's order, with
+     * the client's parameters (what Tomcat's and Tyrus's defaults do). Each leg negotiates its own
+     * extensions: permessage-deflate on the client leg is the container's business.
+     */
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        Set<String> available = new HashSet<>();
+        for (Extension extension : installed) {
+            available.add(extension.getName());
+        }
+        List<Extension> negotiated = new ArrayList<>();
+        for (Extension extension : requested) {
+            if (available.contains(extension.getName())) {
+                negotiated.add(extension);
+            }
+        }
+        return negotiated;
     }
 
     @Override

@@ -30,6 +30,8 @@ final class EmbeddedTomcat implements AutoCloseable {
         tomcat.setConnector(connector);
         tomcat.getHost().setAutoDeploy(false);
         context = tomcat.addContext(contextPath, baseDir.toString());
+        // The class loader that loaded the tests (not always the system one: exec:java has its own).
+        context.setParentClassLoader(EmbeddedTomcat.class.getClassLoader());
         // Without a servlet for a path Tomcat answers 404 before any filter runs, and WebSocket
         // upgrades are done by a filter (Tomcat's WsFilter); a default servlet lets them through.
         Tomcat.addServlet(context, "default", new NotFoundServlet());
