@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +25,7 @@ import org.wsproxy.support.WsClient;
  * container maps the normalized form: "/echo/../slow" reaches /slow). The query is the raw query
  * string. {@link ScriptedBackend} shows the request line itself, byte for byte.
  */
+@SuppressWarnings("try") // a client is often opened only for the handshake the backend records
 class BackendUrlTest {
 
     @Test
@@ -58,6 +62,29 @@ class BackendUrlTest {
              ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo/"));
              WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
             assertEquals("/echo/room1", backend.nextHandshake().path());
+        }
+    }
+
+    /** A backend URL without a path: the path below the prefix is the whole backend path. */
+    @Test
+    void backendUrlWithoutPathGetsThePathBelowThePrefix() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat/*", URI.create("ws://127.0.0.1:" + backend.port()));
+             WsClient client = WsClient.connect(proxy.ws("/chat/echo/room1"))) {
+            assertEquals("/echo/room1", backend.nextHandshake().path());
+        }
+    }
+
+    /** The route "/*" takes every path; the proxy's internal endpoint path stays refused. */
+    @Test
+    void rootPrefixRouteForwardsTheWholePath() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/*", backend.uri("/echo"))) {
+            try (WsClient client = WsClient.connect(proxy.ws("/a/b"))) {
+                assertEquals("/echo/a/b", backend.nextHandshake().path());
+            }
+            assertEquals(403, WsClient.refusedStatus(proxy.ws("/wsproxy-internal/route-0"), Map.of()));
+            assertTrue(backend.noHandshake());
         }
     }
 
@@ -172,6 +199,7 @@ class BackendUrlTest {
     @ParameterizedTest
     @CsvSource({
             "/chat/room1?x=1&y=2,      /echo/room1?x=1&y=2",
+            "/chat/room1?,             /echo/room1",
             "/chat/a%20b,              /echo/a%20b",
             "/chat/caf%C3%A9,          /echo/caf%C3%A9",
             "/chat/a%3Fadmin=1,        /echo/a%3Fadmin=1",

@@ -35,6 +35,7 @@ import org.wsproxy.support.WsClient;
  * verdict becomes for the client, and what the client gets in its 101 (subprotocol, the backend's
  * cookies, its own accept key).
  */
+@SuppressWarnings("try") // a client is often opened only for the handshake the backend records
 class HandshakeTest {
 
     private static final String V1 = "v1.wsproxy.test";
@@ -140,13 +141,28 @@ class HandshakeTest {
         }
     }
 
+    /** What browsers send: Firefox's "Connection: keep-alive, Upgrade", any case of "websocket". */
+    @Test
+    void browserStyleHandshakeIsAccepted() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat")
+                    .set("Connection", "keep-alive, Upgrade").set("Upgrade", "WebSocket").send(proxy.port());
+            assertEquals(101, response.status(), response.statusLine());
+            assertNotNull(backend.nextHandshake());
+        }
+    }
+
     // --- allowedOrigins -----------------------------------------------------------------------
 
-    @Test
-    void foreignOriginIsAnswered403AndBackendNotContacted() throws Exception {
+    /** Another host, a suffix trick, another scheme, another port, and the "null" of sandboxed pages. */
+    @ParameterizedTest
+    @ValueSource(strings = {"https://evil.example", "https://good.example.evil.example", "http://good.example",
+            "https://good.example:8443", "null"})
+    void foreignOriginIsAnswered403AndBackendNotContacted(String origin) throws Exception {
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), "allowedOrigins", "https://good.example")) {
-            assertEquals(403, WsClient.refusedStatus(proxy.ws("/chat"), Map.of("Origin", "https://evil.example")));
+            assertEquals(403, WsClient.refusedStatus(proxy.ws("/chat"), Map.of("Origin", origin)));
             assertTrue(backend.noHandshake(), "a refused origin must not open a backend connection");
         }
     }
@@ -218,6 +234,15 @@ class HandshakeTest {
         }
     }
 
+    /** A 200 is no answer to a handshake: the gateway got no valid answer, and must not pass on a success. */
+    @Test
+    void backendAnswering200IsAnswered502() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/status/200"))) {
+            assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
+        }
+    }
+
     // --- Subprotocols -------------------------------------------------------------------------
 
     /**
@@ -269,6 +294,39 @@ class HandshakeTest {
              WsClient client = WsClient.connect(proxy.ws("/chat"))) {
             assertNull(backend.nextHandshake().header("Sec-WebSocket-Protocol"));
             assertEquals("", client.subprotocol());
+        }
+    }
+
+    /** Offers on two header lines are one list, in order. */
+    @Test
+    void subprotocolsOfferedOnTwoLinesAreOneOffer() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat")
+                    .add("Sec-WebSocket-Protocol", "x.unknown.test").add("Sec-WebSocket-Protocol", V2 + ", " + V1)
+                    .send(proxy.port());
+            assertEquals(101, response.status(), response.statusLine());
+            assertEquals(List.of("x.unknown.test", V2, V1), offered(backend.nextHandshake().header("Sec-WebSocket-Protocol")));
+            assertEquals(List.of(V2), response.values("Sec-WebSocket-Protocol"));
+        }
+    }
+
+    /**
+     * A backend that answers with a subprotocol the client never offered has broken RFC 6455
+     * (section 4.1: the client must then fail the connection). The client cannot be given that
+     * subprotocol, and connecting it with none while the backend speaks one would leave the two
+     * legs speaking different protocols: the gateway got no valid answer, 502.
+     */
+    @Test
+    void backendChoosingAnUnofferedSubprotocolIsAnswered502() throws Exception {
+        try (ScriptedBackend scripted = ScriptedBackend.choosing("v3.wsproxy.test");
+             ProxyServer proxy = ProxyServer.route("/chat", scripted.uri("/echo"))) {
+            RawHandshake.Response offered = RawHandshake.to(proxy.port(), "/chat")
+                    .add("Sec-WebSocket-Protocol", V1 + ", " + V2).send(proxy.port());
+            assertEquals(502, offered.status(), "client offered v1, v2; backend chose v3; client got " + offered.statusLine()
+                    + " with Sec-WebSocket-Protocol " + offered.values("Sec-WebSocket-Protocol"));
+            RawHandshake.Response none = RawHandshake.to(proxy.port(), "/chat").send(proxy.port());
+            assertEquals(502, none.status(), "client offered none; backend chose v3; client got " + none.statusLine());
         }
     }
 

@@ -20,6 +20,7 @@ import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
 
 /** The headers of the backend's handshake request, as the backend sees them. */
+@SuppressWarnings("try") // a client is often opened only for the handshake the backend records
 class HeadersTest {
 
     @Test

@@ -5,6 +5,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientProperties;
 import org.wsproxy.config.Route;
+import org.wsproxy.relay.CloseCodes;
 
 /**
  * Opens backend connections for every route of one application.
@@ -106,13 +109,39 @@ public final class BackendConnector implements AutoCloseable {
                 .configurator(headers)
                 .build();
         long start = System.nanoTime();
+        Session session;
         try {
-            Session session = client.connectToServer(endpoint, config, handshake.uri());
-            String subprotocol = session.getNegotiatedSubprotocol();
-            return new BackendConnection(session, subprotocol == null ? "" : subprotocol, headers.responseHeaders());
-        } catch (DeploymentException | IOException | RuntimeException e) {
+            session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
+        } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
             boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
             throw BackendFailure.classify(e, timedOut);
+        }
+        String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
+        if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {
+            // RFC 6455 section 4.1: a client must fail such a connection; the two legs would disagree.
+            closeQuietly(session, CloseCodes.reason(CloseCodes.PROTOCOL_ERROR, "subprotocol not offered"));
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend chose subprotocol [" + subprotocol
+                    + "], which the client did not offer", null);
+        }
+        return new BackendConnection(session, subprotocol, headers.responseHeaders());
+    }
+
+    /**
+     * The URI to give Tyrus for {@code uri}. Tyrus's Grizzly client writes the request line from the
+     * <em>decoded</em> path ({@code URI.getPath()}) and, depending on its content, the decoded query:
+     * given {@code /a%2e%2e} it would send {@code /a..}, and {@code %3F} would turn into a query.
+     * So Tyrus gets a URI whose decoded path and query are exactly the encoded ones wsproxy built
+     * (the five-argument constructor quotes each '%'), and the wire carries what wsproxy meant.
+     */
+    static URI forTyrus(URI uri) throws URISyntaxException {
+        return new URI(uri.getScheme(), uri.getRawAuthority(), uri.getRawPath(), uri.getRawQuery(), null);
+    }
+
+    private static void closeQuietly(Session session, jakarta.websocket.CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing a refused backend session failed", e);
         }
     }
 

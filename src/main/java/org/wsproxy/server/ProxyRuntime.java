@@ -121,6 +121,12 @@ public final class ProxyRuntime {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        try {
+            // A check may be running; let it end before the container looks for leftover threads.
+            timer.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         backends.close();
     }
 }

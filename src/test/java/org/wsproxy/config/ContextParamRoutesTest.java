@@ -209,15 +209,6 @@ class ContextParamRoutesTest {
     }
 
     @Test
-    void anUnreadableTrustStoreIsRefused() throws Exception {
-        Path store = Files.createFile(dir.resolve("locked.p12"));
-        assertTrue(store.toFile().setReadable(false, false));
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(store), "running as root");
-        String message = failure(Params.chat("wsproxy.route.chat.trustStore", store.toString()));
-        assertTrue(message.contains("cannot be read"), message);
-    }
-
-    @Test
     void aDirectoryIsNotATrustStore() {
         String message = failure(Params.chat("wsproxy.route.chat.trustStore", dir.toString()));
         assertTrue(message.contains("[" + dir.toAbsolutePath() + "] is not a file"), message);

@@ -123,8 +123,19 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Closes politely (1000) if still open, waits up to a second for the answer, then drops the connection. */
     @Override
     public void close() {
+        if (!socket.isOutputClosed()) {
+            try {
+                socket.sendClose(1000, "").get(1, TimeUnit.SECONDS);
+                closed.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Already gone: abort below.
+            }
+        }
         socket.abort();
     }
 
