@@ -53,7 +53,7 @@ final class Option<T> {
     static final Option<Set<String>> DROP_HEADERS = new Option<>("dropHeaders", Kind.OPTIONAL, "", Parsers::headerNames,
             "request headers not passed on to the backend, comma-separated");
     static final Option<Boolean> X_FORWARDED = new Option<>("xForwarded", Kind.OPTIONAL, "true", Parsers::bool,
-            "add X-Forwarded-For, -Proto and -Host to the backend request");
+            "add X-Forwarded-For, -Proto, -Host and -Port to the backend request");
     static final Option<Boolean> PRESERVE_HOST = new Option<>("preserveHost", Kind.OPTIONAL, "false", Parsers::bool,
             "send the client's Host header to the backend instead of the backend's host");
     static final Option<Duration> CONNECT_TIMEOUT = new Option<>("connectTimeout", Kind.OPTIONAL, "10s",
@@ -63,7 +63,7 @@ final class Option<T> {
     static final Option<Duration> PING_INTERVAL = new Option<>("pingInterval", Kind.OPTIONAL, "0", Durations::parse,
             "ping the client and the backend this often; 0 = off");
     static final Option<Long> MAX_MESSAGE_SIZE = new Option<>("maxMessageSize", Kind.OPTIONAL, "0",
-            Parsers::messageSize, "largest message relayed, in bytes; 0 = the container's limit");
+            Parsers::messageSize, "largest message relayed, in bytes; 0 = unlimited");
     static final Option<Path> TRUST_STORE = new Option<>("trustStore", Kind.OPTIONAL, null, Parsers::trustStore,
             "file of certificates trusted for wss:// backends; none = the JVM's trust store");
     static final Option<String> TRUST_STORE_PASSWORD = new Option<>("trustStorePassword", Kind.SECRET, null,
@@ -72,11 +72,11 @@ final class Option<T> {
             KeyStore.getDefaultType(), Parsers::keyStoreType, "KeyStore type of trustStore, such as PKCS12 or JKS");
     static final Option<Boolean> VERIFY_HOSTNAME = new Option<>("verifyHostname", Kind.OPTIONAL, "true", Parsers::bool,
             "check that a wss:// backend's certificate names its host");
-    static final Option<Boolean> FORWARD_USER = new Option<>("forwardUser", Kind.OPTIONAL, "false", Parsers::bool,
+    static final Option<Boolean> FORWARD_USER = new Option<>("forwardUser", Kind.PLANNED, "false", Parsers::bool,
             "tell the backend the authenticated user's name");
-    static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.OPTIONAL, "false",
+    static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.PLANNED, "false",
             Parsers::bool, "offer permessage-deflate to the backend");
-    static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.OPTIONAL, "0",
+    static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.PLANNED, "0",
             Parsers.intAtLeast(0), "most client connections open at once on this route; 0 = no limit");
 
     static final Option<List<String>> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.PLANNED, "",

@@ -36,9 +36,6 @@ public final class Route {
     private final String trustStorePassword;
     private final String trustStoreType;
     private final boolean verifyHostname;
-    private final boolean forwardUser;
-    private final boolean backendCompression;
-    private final int maxConnections;
     /** "name=value" of each option set to something other than its default, for toString(). */
     private final String nonDefaults;
 
@@ -64,9 +61,6 @@ public final class Route {
         this.trustStorePassword = get(values, Option.TRUST_STORE_PASSWORD);
         this.trustStoreType = get(values, Option.TRUST_STORE_TYPE);
         this.verifyHostname = get(values, Option.VERIFY_HOSTNAME);
-        this.forwardUser = get(values, Option.FORWARD_USER);
-        this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
-        this.maxConnections = get(values, Option.MAX_CONNECTIONS);
         this.nonDefaults = nonDefaults;
     }
 
@@ -161,19 +155,6 @@ public final class Route {
 
     public boolean verifyHostname() {
         return verifyHostname;
-    }
-
-    public boolean forwardUser() {
-        return forwardUser;
-    }
-
-    public boolean backendCompression() {
-        return backendCompression;
-    }
-
-    /** 0 = no limit. */
-    public int maxConnections() {
-        return maxConnections;
     }
 
     /** Name, path, backend and the options that differ from their defaults; never the password. */

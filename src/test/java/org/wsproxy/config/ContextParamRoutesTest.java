@@ -56,9 +56,6 @@ class ContextParamRoutesTest {
         assertEquals(Optional.empty(), r.trustStorePassword());
         assertEquals(KeyStore.getDefaultType(), r.trustStoreType());
         assertTrue(r.verifyHostname());
-        assertFalse(r.forwardUser());
-        assertFalse(r.backendCompression());
-        assertEquals(0, r.maxConnections());
         assertEquals("Route[name=chat, path=/chat/*, backend=ws://backend.example:8080/chat]", r.toString());
     }
 
@@ -79,10 +76,7 @@ class ContextParamRoutesTest {
                 "wsproxy.route.chat.trustStore", store.toString(),
                 "wsproxy.route.chat.trustStorePassword", "s3cret",
                 "wsproxy.route.chat.trustStoreType", "JKS",
-                "wsproxy.route.chat.verifyHostname", "false",
-                "wsproxy.route.chat.forwardUser", "true",
-                "wsproxy.route.chat.backendCompression", "true",
-                "wsproxy.route.chat.maxConnections", "100"));
+                "wsproxy.route.chat.verifyHostname", "false"));
         assertFalse(r.forwardPath());
         assertFalse(r.forwardQuery());
         assertTrue(r.originAllowed("https://a.example"));
@@ -100,9 +94,6 @@ class ContextParamRoutesTest {
         assertEquals(Optional.of("s3cret"), r.trustStorePassword());
         assertEquals("JKS", r.trustStoreType());
         assertFalse(r.verifyHostname());
-        assertTrue(r.forwardUser());
-        assertTrue(r.backendCompression());
-        assertEquals(100, r.maxConnections());
     }
 
     @Test
@@ -161,8 +152,6 @@ class ContextParamRoutesTest {
         "xForwarded         | tru             | expected true or false",
         "preserveHost       | on              | expected true or false",
         "verifyHostname     | no              | expected true or false",
-        "forwardUser        | ''              | expected true or false",
-        "backendCompression | TRUE!           | expected true or false",
         "allowedOrigins     | ''              | the list is empty",
         "allowedOrigins     | '*, https://a.example' | * must be the only entry",
         "allowedOrigins     | https://a.example/ | entry [https://a.example/] is not an origin",
@@ -183,9 +172,6 @@ class ContextParamRoutesTest {
         "trustStore         | /no/such/trust.p12 | is not a file",
         "trustStore         | ''              | expected the path of a readable trust store file",
         "trustStoreType     | NOPE            | expected a KeyStore type this JVM supports",
-        "maxConnections     | -1              | expected a whole number from 0 to 2147483647",
-        "maxConnections     | 2147483648      | expected a whole number from 0 to 2147483647",
-        "maxConnections     | 10k             | expected a whole number from 0",
     })
     void aMalformedValueIsReportedWithRouteParameterValueAndWhatIsAllowed(String option, String value,
             String allowed) {
