@@ -1,0 +1,109 @@
+package org.wsproxy.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.websocket.CloseReason;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay on its own, with recording sessions: what each leg is sent, part by part. */
+class RelayTest {
+
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final AtomicInteger released = new AtomicInteger();
+    private final FakeSession client = new FakeSession();
+    private final FakeSession backend = new FakeSession();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    private Relay open(long maxMessageSize) {
+        Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
+                timer, r -> released.incrementAndGet());
+        relay.backendOpened(backend.session);
+        relay.clientOpened(client.session);
+        return relay;
+    }
+
+    @Test
+    void surrogatePairSplitBetweenPartsIsSentWhole() {
+        open(0);
+        // Some containers may end a part between the two halves of a pair; each part sent must be valid UTF-16.
+        client.text("ab\ud83d", false);
+        client.text("\ude00c", true);
+        assertEquals(List.of("text[ab]", "text[\ud83d\ude00c] last"), backend.sent);
+    }
+
+    @Test
+    void messageBoundariesAreKeptPartByPart() {
+        open(0);
+        backend.binary(3, false);
+        backend.binary(2, true);
+        backend.text("x", true);
+        assertEquals(List.of("binary[3]", "binary[2] last", "text[x] last"), client.sent);
+    }
+
+    @Test
+    void closeWithoutStatusIsForwardedAsNormalClosureAndBothClosesReleaseTheRelay() {
+        Relay relay = open(0);
+        relay.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.NO_STATUS_CODE, ""));
+        assertEquals(1000, backend.closes.get(0).getCloseCode().getCode());
+        assertEquals(Relay.State.CLOSING, relay.state());
+        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
+        assertEquals(Relay.State.CLOSED, relay.state());
+        assertEquals(1, released.get());
+    }
+
+    @Test
+    void abnormalClosesAreMappedPerSide() {
+        Relay relay = open(0);
+        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
+        assertEquals(1014, client.closes.get(0).getCloseCode().getCode());
+
+        FakeSession otherClient = new FakeSession();
+        FakeSession otherBackend = new FakeSession();
+        Relay other = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer, r -> { });
+        other.backendOpened(otherBackend.session);
+        other.clientOpened(otherClient.session);
+        other.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
+        assertEquals(1001, otherBackend.closes.get(0).getCloseCode().getCode());
+    }
+
+    @Test
+    void messageOverTheLimitIsNotForwardedAndClosesBothWith1009() {
+        open(4);
+        client.binary(4, true);
+        client.binary(3, false);
+        client.binary(2, true);
+        assertEquals(List.of("binary[4] last", "binary[3]"), backend.sent);
+        assertEquals(1009, client.closes.get(0).getCloseCode().getCode());
+        assertEquals(1009, backend.closes.get(0).getCloseCode().getCode());
+    }
+
+    @Test
+    void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
+        Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
+                timer, r -> released.incrementAndGet());
+        relay.backendOpened(backend.session);
+        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye"));
+        relay.clientOpened(client.session);
+        assertEquals(4000, client.closes.get(0).getCloseCode().getCode());
+        assertEquals("bye", client.closes.get(0).getReasonPhrase());
+        assertTrue(backend.sent.isEmpty());
+    }
+
+    @Test
+    void utf8LengthCountsCodePoints() {
+        assertEquals(1 + 2 + 3 + 4, Utf8.length("a\u00e9\u20ac\ud83d\ude00"));
+        assertEquals(3, Utf8.length("\ud83d"), "a lone surrogate is encoded as a 3-byte replacement");
+    }
+}
