@@ -34,9 +34,15 @@ class CloseTest {
     }
 
     @AfterEach
-    void stop() {
-        proxy.close();
-        backend.close();
+    void stop() throws InterruptedException {
+        try {
+            // Nothing half-open: whatever the test did, both legs closed and the pair was released.
+            assertEquals(0, proxy.awaitNoRelays(2), "relays still held after the test");
+            assertEquals(0, backend.openSessions(), "backend sessions still open after the test");
+        } finally {
+            proxy.close();
+            backend.close();
+        }
     }
 
     @ParameterizedTest
@@ -139,6 +145,13 @@ class CloseTest {
             assertEquals(1001, client.awaitClose(5).code());
             assertEquals(1001, backend.nextClose(5).getCloseCode().getCode());
             client.close();
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("wsproxy-timer[]")),
+                    "the application's timer thread is stopped");
+        }
+        try (WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            // The other application in this JVM is unaffected by the one that stopped.
+            client.sendText("still here");
+            assertEquals("still here", client.nextText());
         }
     }
 }

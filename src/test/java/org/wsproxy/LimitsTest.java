@@ -76,4 +76,23 @@ class LimitsTest {
             assertEquals(1, backend.openSessions());
         }
     }
+
+    @Test
+    void pingsAndLargeMessagesInterleaveWithoutConcurrentSends() throws Exception {
+        // Pings from the timer thread and message parts from the delivery threads go to the same
+        // sessions; Tomcat fails a send that overlaps another, so an unserialized proxy would drop
+        // the connection here.
+        byte[] payload = new byte[256 * 1024];
+        new java.util.Random(7).nextBytes(payload);
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "pingInterval", "20ms");
+             WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            for (int i = 0; i < 40; i++) {
+                client.sendBinary(payload);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(payload, client.nextBinary(), "message " + i);
+            }
+            assertNotNull(client.nextPing(2), "pings were sent meanwhile");
+            assertEquals(1, backend.openSessions());
+        }
+    }
 }

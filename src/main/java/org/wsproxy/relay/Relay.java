@@ -66,7 +66,11 @@ public final class Relay {
     /** Last time any frame (data or pong) was seen from each leg; written on delivery threads. */
     private volatile long lastHeardClient = System.nanoTime();
     private volatile long lastHeardBackend = System.nanoTime();
-    /** When the last ping went out to each leg, 0 if none is waiting; owned by the timer thread. */
+    /**
+     * When the oldest ping still unanswered went out to each leg, 0 if none is waiting; owned by
+     * the timer thread. A leg is taken as gone when this ping is two intervals old: one interval
+     * alone is too tight, as a GC pause or a busy peer can delay a pong by that much.
+     */
     private long pingSentClient;
     private long pingSentBackend;
     /** When the next ping is due; owned by the timer thread. */
@@ -384,11 +388,13 @@ public final class Relay {
         }
         long ping = settings.pingInterval().toNanos();
         if (ping > 0 && now - nextPingNanos >= 0) {
-            if (pingSentClient != 0 && lastHeardClient - pingSentClient < 0) {
+            pingSentClient = answered(pingSentClient, lastHeardClient);
+            pingSentBackend = answered(pingSentBackend, lastHeardBackend);
+            if (pingSentClient != 0 && now - pingSentClient >= 2 * ping) {
                 abort(Side.CLIENT, CloseCodes.vanished(Side.CLIENT));
                 return;
             }
-            if (pingSentBackend != 0 && lastHeardBackend - pingSentBackend < 0) {
+            if (pingSentBackend != 0 && now - pingSentBackend >= 2 * ping) {
                 abort(Side.BACKEND, CloseCodes.vanished(Side.BACKEND));
                 return;
             }
@@ -403,12 +409,19 @@ public final class Relay {
         }
     }
 
-    private long ping(SessionSender sender, Side side, long now, long previous) {
+    /** @return 0 if the leg was heard from since {@code pingSent} (any frame counts), else {@code pingSent} */
+    private static long answered(long pingSent, long lastHeard) {
+        return pingSent != 0 && lastHeard - pingSent >= 0 ? 0 : pingSent;
+    }
+
+    /** @return when the oldest unanswered ping to the leg went out, after trying to send one now */
+    private long ping(SessionSender sender, Side side, long now, long oldestUnanswered) {
         try {
-            return sender.tryPing() ? now : previous;
+            boolean sent = sender.tryPing();
+            return oldestUnanswered != 0 || !sent ? oldestUnanswered : now;
         } catch (IOException | RuntimeException e) {
             sendFailed(side, e);
-            return previous;
+            return oldestUnanswered;
         }
     }
 

@@ -9,6 +9,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.wsproxy.WebSocketProxyServlet;
 import org.wsproxy.server.IndexServlet;
+import org.wsproxy.server.ProxyRuntime;
 import org.wsproxy.server.WsProxyInitializer;
 
 /**
@@ -72,6 +73,21 @@ public final class ProxyServer implements AutoCloseable {
 
     public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
+    }
+
+    /** Relays (client and backend pairs) the application still holds. */
+    public int openRelays() {
+        Object runtime = server.context.getServletContext().getAttribute(ProxyRuntime.ATTRIBUTE);
+        return ((ProxyRuntime) runtime).relays().size();
+    }
+
+    /** Waits up to {@code seconds} for every relay to be released; returns how many are left. */
+    public int awaitNoRelays(long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (openRelays() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return openRelays();
     }
 
     /** Stops the application (as an undeploy does), leaving Tomcat running. */
