@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run by exec-maven-plugin in pre-integration-test (see pom.xml) against the GlassFish that Cargo has
+# Run by maven-antrun-plugin in pre-integration-test (see pom.xml) against the GlassFish that Cargo has
 # just started: binds its HTTP listeners to 127.0.0.1, then deploys the WAR with
 # deploy-examples/glassfish/deploy-wsproxy.sh, unchanged.
 #
@@ -7,10 +7,16 @@
 # GlassFish, and the server would keep running (asadmin start-domain detaches it from the build).
 # Instead, GlassFishIT fails when the status written here is not 0, and shows this log.
 #
-# usage: deploy.sh <output dir> <deploy-wsproxy.sh> <war>
+# It also starts ../reaper.sh, which stops both containers should Maven end without stopping them.
+#
+# usage: deploy.sh <output dir> <deploy-wsproxy.sh> <war> <tomcat catalina.base> <glassfish domain dir>
 # with ASADMIN and asadmin's AS_ADMIN_* variables in the environment.
-out=$1 script=$2 war=$3
+out=$1 script=$2 war=$3 tomcat=$4 glassfish=$5
 mkdir -p "$out"
+
+# $PPID is the Maven JVM, which runs this script. Detached from our output, so that Maven does not
+# wait for it.
+nohup sh "$(dirname "$0")/../reaper.sh" "$PPID" "$tomcat" "$glassfish" < /dev/null > "$out/reaper.log" 2>&1 &
 
 steps() {
     set -eux

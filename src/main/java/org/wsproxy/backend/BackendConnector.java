@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -70,6 +71,11 @@ public final class BackendConnector implements AutoCloseable {
     private final ThreadPoolConfig workers;
     private final org.glassfish.grizzly.threadpool.ThreadPoolConfig selectors;
     private final Map<String, ClientManager> clients = new ConcurrentHashMap<>();
+    /**
+     * Tyrus's per-session timers (it re-arms an idle-timeout task on every send) for every route:
+     * one thread, as the tasks are short.
+     */
+    private final ScheduledThreadPoolExecutor tyrusTimer;
 
     /**
      * @param appClassLoader the application's class loader; the transport's threads run with it as
@@ -87,6 +93,14 @@ public final class BackendConnector implements AutoCloseable {
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
         // Grizzly's own config type: Tyrus's refuses fewer than 3 threads, more selectors than cores are wasted.
+        this.tyrusTimer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "wsproxy-backend-timer");
+            thread.setDaemon(true);
+            thread.setContextClassLoader(appClassLoader);
+            return thread;
+        });
+        // Tyrus cancels and re-arms a task per message sent: cancelled tasks must leave the queue at once.
+        this.tyrusTimer.setRemoveOnCancelPolicy(true);
         this.selectors = org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig()
                 .setPoolName("wsproxy-backend-selector")
                 .setCorePoolSize(cores)
@@ -146,7 +160,7 @@ public final class BackendConnector implements AutoCloseable {
     }
 
     private ClientManager newClient(Route route) {
-        ClientManager client = ClientManager.createClient(GrizzlyClientContainer.class.getName());
+        ClientManager client = new ProxyClientManager(tyrusTimer);
         Map<String, Object> properties = client.getProperties();
         properties.put(ClientProperties.SHARED_CONTAINER, true);
         properties.put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, SHARED_TRANSPORT_IDLE_SECONDS);
@@ -196,10 +210,8 @@ public final class BackendConnector implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (ClientManager client : clients.values()) {
-            client.shutdown();
-        }
         clients.clear();
+        tyrusTimer.shutdownNow();
         ClassLoader tyrusLoader = GrizzlyClientContainer.class.getClassLoader();
         if (tyrusLoader != appClassLoader) {
             LOG.log(Level.DEBUG, "Tyrus is not loaded by this application; leaving its shared transport running");
@@ -217,6 +229,32 @@ public final class BackendConnector implements AutoCloseable {
             ((ExecutorService) executor.get(null)).shutdownNow();
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not stop the Tyrus client's shared transport; its threads may outlive the application", e);
+        }
+        awaitTransportThreads(STOP_WAIT_MILLIS);
+    }
+
+    /**
+     * How long stopping waits for the transport's threads to end, in milliseconds: Grizzly stops
+     * them asynchronously, and a container checks for leftover threads right after the application
+     * stops (Tomcat warns of each one).
+     */
+    static final long STOP_WAIT_MILLIS = 3000;
+
+    private void awaitTransportThreads(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            boolean ours = thread != Thread.currentThread() && thread.getContextClassLoader() == appClassLoader
+                    && (thread.getName().startsWith("wsproxy-backend") || thread.getName().startsWith("tyrus-")
+                            || thread.getClass().getName().startsWith("org.glassfish.grizzly."));
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (ours && left > 0) {
+                try {
+                    thread.join(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }

@@ -71,6 +71,16 @@ final class EmbeddedTomcat implements AutoCloseable {
             tomcat.destroy();
         } catch (LifecycleException e) {
             throw new IllegalStateException(e);
+        } finally {
+            deleteBaseDir();
+        }
+    }
+
+    private void deleteBaseDir() {
+        try (var paths = Files.walk(baseDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp folder is not worth failing a test for.
         }
     }
 }

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client on a plain socket that writes frames exactly as the test says: fragments cut
@@ -77,43 +76,17 @@ public final class RawClient implements AutoCloseable {
 
     /** Writes one masked frame. */
     public void frame(boolean fin, int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >> shift));
-            }
-        }
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask, 0, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i & 3]);
-        }
-        out.write(frame.toByteArray());
+        out.write(WireFrames.encode(fin, opcode, payload, true));
         out.flush();
     }
 
     /** Reads one frame (unmasked, as a server sends). */
     public Frame read() throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long length = b1 & 0x7f;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
+        Frame frame = WireFrames.read(in);
+        if (frame == null) {
+            throw new java.io.EOFException("connection closed");
         }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+        return frame;
     }
 
     /** Reads frames until a data frame ends a message, and returns the message's bytes. */

@@ -137,30 +137,12 @@ public final class RawHandshake {
 
     /** Sends a masked close frame with code 1000 and reads frames until the peer's close frame or the end. */
     private static void closeCleanly(Socket socket) throws IOException {
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        byte[] code = {0x03, (byte) 0xE8};
         OutputStream out = socket.getOutputStream();
-        out.write(new byte[] {(byte) 0x88, (byte) 0x82, mask[0], mask[1], mask[2], mask[3],
-                (byte) (code[0] ^ mask[0]), (byte) (code[1] ^ mask[1])});
+        out.write(WireFrames.encode(true, 0x8, new byte[] {0x03, (byte) 0xE8}, true));
         out.flush();
         DataInputStream in = new DataInputStream(socket.getInputStream());
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return;
-            }
-            int b1 = in.readUnsignedByte();
-            long length = b1 & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            in.skipNBytes(length + ((b1 & 0x80) != 0 ? 4 : 0));
-            if ((b0 & 0x0f) == 0x8) {
-                return;
-            }
+        for (RawClient.Frame frame = WireFrames.read(in); frame != null && frame.opcode() != 0x8; frame = WireFrames.read(in)) {
+            // Skip whatever the server still sends before its close.
         }
     }
 

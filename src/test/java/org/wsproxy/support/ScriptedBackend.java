@@ -1,6 +1,5 @@
 package org.wsproxy.support;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,42 +129,10 @@ public final class ScriptedBackend implements AutoCloseable {
 
     /** Echoes each data frame unmasked, answers a ping with a pong and a close with the same close. */
     private static void echoFrames(DataInputStream in, OutputStream out) throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return;
-            }
-            int b1 = in.readUnsignedByte();
-            long length = b1 & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
-            byte[] payload = new byte[Math.toIntExact(length)];
-            in.readFully(payload);
-            for (int i = 0; mask != null && i < payload.length; i++) {
-                payload[i] ^= mask[i & 3];
-            }
-            int opcode = b0 & 0x0f;
-            ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
-            frame.write(opcode == 0x9 ? (b0 & 0xf0) | 0xA : b0);
-            if (payload.length < 126) {
-                frame.write(payload.length);
-            } else if (payload.length < 65536) {
-                frame.write(126);
-                frame.write(payload.length >> 8);
-                frame.write(payload.length);
-            } else {
-                frame.write(127);
-                for (int shift = 56; shift >= 0; shift -= 8) {
-                    frame.write((int) ((long) payload.length >> shift));
-                }
-            }
-            frame.writeBytes(payload);
+        for (RawClient.Frame frame = WireFrames.read(in); frame != null; frame = WireFrames.read(in)) {
+            int opcode = frame.opcode();
             if (opcode != 0xA) {
-                out.write(frame.toByteArray());
+                out.write(WireFrames.encode(frame.fin(), opcode == 0x9 ? 0xA : opcode, frame.payload(), false));
                 out.flush();
             }
             if (opcode == 0x8) {
