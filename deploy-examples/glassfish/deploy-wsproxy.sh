@@ -34,9 +34,7 @@ param wsproxy.route.echo.path /echo
 param wsproxy.route.echo.backend "$echo_backend"
 param wsproxy.route.down.path /down
 param wsproxy.route.down.backend "$down_backend"
-# GlassFish's WebSocket server (Tyrus) closes a client connection with 1011 "Buffer overflow." when
-# one frame exceeds its read buffer, 4 MiB by default; 16 MiB here. The buffer grows only as far as a
-# frame needs. (Tomcat has no such per-frame limit.)
-param org.glassfish.tyrus.servlet.incoming-buffer-size 16777216
+# The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
+# incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 
 "$asadmin" --interactive=false enable wsproxy
