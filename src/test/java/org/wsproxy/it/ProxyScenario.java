@@ -2,52 +2,54 @@ package org.wsproxy.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.websocket.CloseReason;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.WsClient;
 
 /**
  * What every container must do with the deployed WAR, as a client on 127.0.0.1 sees it. The routes
  * come from deploy-examples/ (see {@link org.wsproxy.it}): {@code /echo} leads to the
  * {@link TestBackend} this class starts, {@code /down} to a port where nothing listens.
- * Subclasses name the container; JUnit runs these tests once per subclass.
+ * Subclasses name the container; JUnit runs these tests once per subclass. The WebSocket client is
+ * {@link WsClient}, as in the embedded tests; each test closes its own.
  */
 abstract class ProxyScenario {
 
     /** Longest wait for one step (a handshake, a message, a close). */
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Longest wait for the 5 MiB message to come back: two hops each way, on a small machine. */
+    /** Longest wait for a 5 MiB message to come back: two hops each way, on a small machine. */
     private static final Duration LARGE_WAIT = Duration.ofSeconds(30);
     private static final int LARGE_SIZE = 5 * 1024 * 1024;
+    /**
+     * One character of each UTF-8 length: U+0061 (1 byte), U+00E9 (2), U+20AC (3), U+1F600 (4, a
+     * surrogate pair in a Java string), so 10 bytes. Repeated to 5 MiB, the containers' splits of the text into parts
+     * (Tomcat's and Tyrus's differ) fall inside characters and between surrogates.
+     */
+    private static final String MIXED_WIDTH_CHARACTERS = "a\u00e9\u20ac\ud83d\ude00";
 
     private static TestBackend backend;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
-    /** Every client connection a test opened, aborted after it if still open. */
-    private final List<WebSocket> opened = new ArrayList<>();
+    /** Only for plain HTTP: Java 17's HttpClient cannot be closed, only dropped. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
     /** The container under test. */
     abstract Deployment deployment();
@@ -64,18 +66,13 @@ abstract class ProxyScenario {
         }
     }
 
-    @AfterEach
-    void abortClients() {
-        opened.forEach(WebSocket::abort);
-    }
-
     /** Plumbing: the WAR is deployed at /wsproxy and answers plain HTTP. */
     @Test
     void warIsDeployed() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(deployment().http("/")).timeout(WAIT).build(),
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(deployment().http("/")).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), () -> "GET " + deployment().http("/") + " on " + deployment().container()
-                + " answered " + response.statusCode() + ": " + response.body());
+                + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
     }
 
     /** Plumbing: the routes set outside the WAR reached the application when it started. */
@@ -94,31 +91,43 @@ abstract class ProxyScenario {
 
     @Test
     void textIsEchoed() throws Exception {
-        RecordingListener client = new RecordingListener();
-        WebSocket ws = connect(deployment().ws("/echo"), client);
-        ws.sendText("hello through " + deployment().container(), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("hello through " + deployment().container(), client.nextText(WAIT));
+        try (WsClient client = connect()) {
+            client.sendText("hello through " + deployment().container());
+            assertEquals("hello through " + deployment().container(), client.nextText(WAIT));
+        }
     }
 
     @Test
     void binaryIsEchoed() throws Exception {
-        RecordingListener client = new RecordingListener();
-        WebSocket ws = connect(deployment().ws("/echo"), client);
-        byte[] data = {0, 1, 2, (byte) 0xff, (byte) 0x80, 127};
-        ws.sendBinary(ByteBuffer.wrap(data), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertArrayEquals(data, client.nextBinary(WAIT));
+        try (WsClient client = connect()) {
+            byte[] data = {0, 1, 2, (byte) 0xff, (byte) 0x80, 127};
+            client.sendBinary(data);
+            assertArrayEquals(data, client.nextBinary(WAIT));
+        }
     }
 
     @Test
     void fiveMebibyteBinaryIsEchoedUnchanged() throws Exception {
-        RecordingListener client = new RecordingListener();
-        WebSocket ws = connect(deployment().ws("/echo"), client);
-        byte[] data = new byte[LARGE_SIZE];
-        new Random(42).nextBytes(data);
-        ws.sendBinary(ByteBuffer.wrap(data), true).get(LARGE_WAIT.toSeconds(), TimeUnit.SECONDS);
-        byte[] echoed = client.nextBinary(LARGE_WAIT);
-        assertEquals(data.length, echoed.length, "length of the echoed message");
-        assertArrayEquals(data, echoed);
+        try (WsClient client = connect()) {
+            byte[] data = new byte[LARGE_SIZE];
+            new Random(42).nextBytes(data);
+            client.sendBinary(data);
+            byte[] echoed = client.nextBinary(LARGE_WAIT);
+            assertEquals(data.length, echoed.length, "length of the echoed message");
+            assertArrayEquals(data, echoed);
+        }
+    }
+
+    /** Each container hands the text to the proxy in parts of its own size; none may damage a character. */
+    @Test
+    void fiveMebibyteTextOfMixedWidthCharactersIsEchoedUnchanged() throws Exception {
+        int width = MIXED_WIDTH_CHARACTERS.getBytes(StandardCharsets.UTF_8).length;
+        String text = MIXED_WIDTH_CHARACTERS.repeat(LARGE_SIZE / width);
+        try (WsClient client = connect()) {
+            client.sendText(text);
+            String echoed = client.nextText(LARGE_WAIT);
+            assertSameText(text, echoed);
+        }
     }
 
     /** The client offers two; only the second is one the backend supports, so a proxy that chose
@@ -127,52 +136,75 @@ abstract class ProxyScenario {
     void backendChoosesTheSubprotocol() throws Exception {
         String unsupported = "unknown.wsproxy.test";
         String supported = TestBackend.SUBPROTOCOLS.get(1);
-        WebSocket ws = connect(deployment().ws("/echo"), new RecordingListener(), unsupported, supported);
-        assertEquals(supported, ws.getSubprotocol());
+        try (WsClient client = connect(unsupported, supported)) {
+            assertEquals(supported, client.subprotocol());
+        }
     }
 
     @Test
     void clientCloseReachesBackend() throws Exception {
-        RecordingListener client = new RecordingListener();
-        WebSocket ws = connect(deployment().ws("/echo"), client);
-        // A message both ways first: the backend connection is open before the close is sent.
-        ws.sendText("before close", true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("before close", client.nextText(WAIT));
-        String reason = "bye from the client on " + deployment().container();
-        ws.sendClose(4000, reason).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        CloseReason atBackend = awaitBackendClose(4000, reason);
-        assertEquals(reason, atBackend.getReasonPhrase());
+        try (WsClient client = connect()) {
+            // A message both ways first: the backend connection is open before the close is sent.
+            client.sendText("before close");
+            assertEquals("before close", client.nextText(WAIT));
+            String reason = "bye from the client on " + deployment().container();
+            client.close(4000, reason);
+            CloseReason atBackend = awaitBackendClose(4000, reason);
+            assertEquals(reason, atBackend.getReasonPhrase());
+        }
     }
 
     @Test
     void backendCloseReachesClient() throws Exception {
-        RecordingListener client = new RecordingListener();
-        WebSocket ws = connect(deployment().ws("/echo"), client);
-        String reason = "bye from the backend via " + deployment().container();
-        ws.sendText("close:4000:" + reason, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(new RecordingListener.Close(4000, reason), client.close(WAIT));
+        try (WsClient client = connect()) {
+            String reason = "bye from the backend via " + deployment().container();
+            client.sendText("close:4000:" + reason);
+            assertEquals(new WsClient.Close(4000, reason), client.awaitClose(WAIT.toSeconds()));
+        }
     }
 
     @Test
     void backendDownGives502() {
-        ExecutionException failure = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(deployment().ws("/down"), new RecordingListener())
-                .get(2 * WAIT.toSeconds(), TimeUnit.SECONDS));
-        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-        HttpResponse<?> response = handshake.getResponse();
-        assertEquals(502, response.statusCode(), () -> "handshake on /down answered " + response.statusCode()
-                + ", body: " + response.body());
+        WsClient.Refused refused = assertThrows(WsClient.Refused.class,
+                () -> WsClient.connect(deployment().ws("/down")).close(),
+                () -> "handshake on /down of " + deployment().container() + " succeeded; expected HTTP 502");
+        assertEquals(502, refused.status, () -> "handshake on /down of " + deployment().container() + " answered "
+                + refused.status + ", headers: " + refused.headers);
     }
 
-    private WebSocket connect(URI uri, RecordingListener listener, String... subprotocols) throws Exception {
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
-        if (subprotocols.length > 0) {
-            builder.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+    /** A client on the echo route, offering these subprotocols (in this order) if any. */
+    private WsClient connect(String... subprotocols) {
+        return WsClient.connect(deployment().ws("/echo"), List.of(subprotocols), Map.of());
+    }
+
+    /**
+     * Fails unless the two are equal, naming the first difference: {@code assertEquals} would print
+     * both messages whole, 5 MiB each.
+     */
+    private static void assertSameText(String expected, String actual) {
+        if (expected.equals(actual)) {
+            return;
         }
-        WebSocket ws = builder.buildAsync(uri, listener).get(2 * WAIT.toSeconds(), TimeUnit.SECONDS);
-        opened.add(ws);
-        return ws;
+        int at = 0;
+        int common = Math.min(expected.length(), actual.length());
+        while (at < common && expected.charAt(at) == actual.charAt(at)) {
+            at++;
+        }
+        fail("echoed text differs from the sent text at char " + at + " (sent " + expected.length() + " chars, got "
+                + actual.length() + "): sent [" + escaped(expected, at) + " ], got [" + escaped(actual, at) + " ]");
+    }
+
+    /** Up to 8 chars of {@code text} from {@code from}, each as U+XXXX. */
+    private static String escaped(String text, int from) {
+        StringBuilder out = new StringBuilder();
+        for (int i = from; i < Math.min(text.length(), from + 8); i++) {
+            out.append(String.format(" U+%04X", (int) text.charAt(i)));
+        }
+        return out.toString();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     /** Waits for the backend to see this close; closes of earlier tests' connections are skipped. */

@@ -7,7 +7,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -109,6 +108,44 @@ public final class WsClient implements AutoCloseable {
         return message;
     }
 
+    /**
+     * The next message, which must be text, waiting up to {@code wait} (for messages too large for
+     * the 10 s of {@link #nextText()}); fails as soon as the connection has ended with none queued.
+     */
+    public String nextText(Duration wait) throws InterruptedException {
+        return next(String.class, wait);
+    }
+
+    /** As {@link #nextText(Duration)}, for a binary message. */
+    public byte[] nextBinary(Duration wait) throws InterruptedException {
+        return next(byte[].class, wait);
+    }
+
+    private <T> T next(Class<T> type, Duration wait) throws InterruptedException {
+        // Polled in slices, so that a connection that ended fails the wait at once, not at its end.
+        long deadline = System.nanoTime() + wait.toNanos();
+        Object message = null;
+        while (message == null && !closed.isDone() && System.nanoTime() < deadline) {
+            message = messages.poll(100, TimeUnit.MILLISECONDS);
+        }
+        if (message == null) {
+            // The Recorder queues every message before it records the close.
+            message = messages.poll();
+        }
+        if (message == null) {
+            String ended = closed.isDone() ? "; the connection ended with " + closed.join() : "";
+            throw new AssertionError("expected a " + kind(type) + " message within " + wait + " but got none" + ended);
+        }
+        if (!type.isInstance(message)) {
+            throw new AssertionError("expected a " + kind(type) + " message but got a " + kind(message.getClass()) + " one");
+        }
+        return type.cast(message);
+    }
+
+    private static String kind(Class<?> type) {
+        return type == String.class ? "text" : "binary";
+    }
+
     /** The next ping payload, waiting up to {@code seconds}; null if none came. */
     public ByteBuffer nextPing(long seconds) throws InterruptedException {
         return pings.poll(seconds, TimeUnit.SECONDS);
@@ -163,7 +200,6 @@ public final class WsClient implements AutoCloseable {
     private final class Recorder implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
         private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-        private final List<Object> unused = new ArrayList<>();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
