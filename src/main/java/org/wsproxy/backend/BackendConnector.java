@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -116,10 +117,17 @@ public final class BackendConnector implements AutoCloseable {
      * @throws BackendFailure with the HTTP status for the client when the backend cannot be used
      */
     public BackendConnection connect(Route route, BackendHandshake handshake, Endpoint endpoint) throws BackendFailure {
-        ClientManager client = clients.computeIfAbsent(route.name(), name -> newClient(route));
+        ClientManager client = clients.get(route.name());
+        if (client == null) {
+            // Outside computeIfAbsent, as a trust store that cannot be loaded is a BackendFailure;
+            // nothing is kept then, so the next connection tries again (the file may be fixed).
+            SslEngineConfigurator tls = tls(route);
+            client = clients.computeIfAbsent(route.name(), name -> newClient(route, tls));
+        }
         HeaderConfigurator headers = new HeaderConfigurator(handshake.headers());
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(handshake.subprotocols())
+                .extensions(route.backendCompression() ? List.of(new PerMessageDeflate()) : List.of())
                 .configurator(headers)
                 .build();
         long start = System.nanoTime();
@@ -128,7 +136,7 @@ public final class BackendConnector implements AutoCloseable {
             session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
         } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
             boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
-            throw BackendFailure.classify(e, timedOut);
+            throw BackendFailure.classify(e, timedOut, route.trustStore());
         }
         String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
         if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {
@@ -159,7 +167,8 @@ public final class BackendConnector implements AutoCloseable {
         }
     }
 
-    private ClientManager newClient(Route route) {
+    /** @param tls for a wss:// backend, null for ws:// */
+    private ClientManager newClient(Route route, SslEngineConfigurator tls) {
         ClientManager client = new ProxyClientManager(tyrusTimer);
         Map<String, Object> properties = client.getProperties();
         properties.put(ClientProperties.SHARED_CONTAINER, true);
@@ -169,13 +178,23 @@ public final class BackendConnector implements AutoCloseable {
         properties.put(ClientProperties.HANDSHAKE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.connectTimeout().toMillis()));
         properties.put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_BACKEND_FRAME_BYTES);
         properties.put(ClientProperties.REDIRECT_ENABLED, false);
-        if ("wss".equalsIgnoreCase(route.backend().getScheme())) {
-            properties.put(ClientProperties.SSL_ENGINE_CONFIGURATOR, tls(route));
+        if (tls != null) {
+            properties.put(ClientProperties.SSL_ENGINE_CONFIGURATOR, tls);
         }
         return client;
     }
 
-    private static SslEngineConfigurator tls(Route route) {
+    /**
+     * The TLS settings of a wss:// route: its trustStore, or the JVM's default trust, and host name
+     * verification. Null for a ws:// route.
+     *
+     * @throws BackendFailure (502) when the trustStore cannot be loaded: deployment checked only that
+     *                        the file is readable, not its password or type
+     */
+    private static SslEngineConfigurator tls(Route route) throws BackendFailure {
+        if (!"wss".equalsIgnoreCase(route.backend().getScheme())) {
+            return null;
+        }
         try {
             SSLContext context;
             if (route.trustStore().isPresent()) {
@@ -194,9 +213,9 @@ public final class BackendConnector implements AutoCloseable {
             return new SslEngineConfigurator(context, true, false, false)
                     .setHostVerificationEnabled(route.verifyHostname());
         } catch (GeneralSecurityException | IOException e) {
-            // The trust store was checked when the configuration was read; failing now means it changed on disk.
-            throw new IllegalStateException("route [" + route.name() + "]: cannot load trust store ["
-                    + route.trustStore().orElse(null) + "]: " + e.getMessage(), e);
+            // The message never shows the password; KeyStore's own ("keystore password was incorrect") does not either.
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "cannot load trustStore [" + route.trustStore().orElse(null)
+                    + "] of type [" + route.trustStoreType() + "]: " + e.getMessage(), e);
         }
     }
 

@@ -72,9 +72,9 @@ final class Option<T> {
             KeyStore.getDefaultType(), Parsers::keyStoreType, "KeyStore type of trustStore, such as PKCS12 or JKS");
     static final Option<Boolean> VERIFY_HOSTNAME = new Option<>("verifyHostname", Kind.OPTIONAL, "true", Parsers::bool,
             "check that a wss:// backend's certificate names its host");
-    static final Option<Boolean> FORWARD_USER = new Option<>("forwardUser", Kind.PLANNED, "false", Parsers::bool,
-            "tell the backend the authenticated user's name");
-    static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.PLANNED, "false",
+    static final Option<Boolean> FORWARD_USER = new Option<>("forwardUser", Kind.OPTIONAL, "false", Parsers::bool,
+            "send the container's authenticated user name to the backend as X-Forwarded-User");
+    static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.OPTIONAL, "false",
             Parsers::bool, "offer permessage-deflate to the backend");
     static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.PLANNED, "0",
             Parsers.intAtLeast(0), "most client connections open at once on this route; 0 = no limit");

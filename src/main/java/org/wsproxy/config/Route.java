@@ -36,6 +36,8 @@ public final class Route {
     private final String trustStorePassword;
     private final String trustStoreType;
     private final boolean verifyHostname;
+    private final boolean forwardUser;
+    private final boolean backendCompression;
     /** "name=value" of each option set to something other than its default, for toString(). */
     private final String nonDefaults;
 
@@ -61,6 +63,8 @@ public final class Route {
         this.trustStorePassword = get(values, Option.TRUST_STORE_PASSWORD);
         this.trustStoreType = get(values, Option.TRUST_STORE_TYPE);
         this.verifyHostname = get(values, Option.VERIFY_HOSTNAME);
+        this.forwardUser = get(values, Option.FORWARD_USER);
+        this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
         this.nonDefaults = nonDefaults;
     }
 
@@ -155,6 +159,16 @@ public final class Route {
 
     public boolean verifyHostname() {
         return verifyHostname;
+    }
+
+    /** Send the authenticated user's name as X-Forwarded-User. */
+    public boolean forwardUser() {
+        return forwardUser;
+    }
+
+    /** Offer permessage-deflate on the backend leg. */
+    public boolean backendCompression() {
+        return backendCompression;
     }
 
     /** Name, path, backend and the options that differ from their defaults; never the password. */

@@ -85,7 +85,29 @@ final class RouteDraft {
             values.put(option, value);
         }
         checkPasswordHasStore(values);
+        checkStoreOpens(values);
         return new Route(name, pattern, values, String.join(", ", nonDefaults));
+    }
+
+    /**
+     * Opens the trust store with its type and password, so that a wrong password, a wrong type or
+     * a corrupt file fails the deployment instead of every wss:// handshake (each answered 502).
+     */
+    private void checkStoreOpens(Map<Option<?>, Object> values) throws ConfigException {
+        java.nio.file.Path store = (java.nio.file.Path) values.get(Option.TRUST_STORE);
+        if (store == null) {
+            return;
+        }
+        String type = (String) values.get(Option.TRUST_STORE_TYPE);
+        String password = (String) values.get(Option.TRUST_STORE_PASSWORD);
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            java.security.KeyStore.getInstance(type).load(in, password == null ? null : password.toCharArray());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            Param param = own.containsKey(Option.TRUST_STORE) ? own.get(Option.TRUST_STORE) : defaults.get(Option.TRUST_STORE);
+            // The exception's message never contains the password; it says what went wrong (e.g. "keystore password was incorrect").
+            throw fail(param.label() + " has value [" + param.value() + "], which cannot be opened as a [" + type
+                    + "] trust store with the given trustStorePassword: " + e.getMessage());
+        }
     }
 
     /** A password without a store would be silently ignored; say so instead. */

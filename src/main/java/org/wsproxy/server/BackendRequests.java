@@ -135,6 +135,11 @@ final class BackendRequests {
             // Tyrus joins the values of one header with ", ", which is wrong for cookies.
             out.put(name, lower.equals("cookie") ? List.of(String.join("; ", values)) : values);
         }
+        // The container authenticated the user (a security-constraint); a client-sent X-Forwarded-User
+        // was dropped above, so this one can be believed by the backend.
+        if (route.forwardUser() && request.getRemoteUser() != null) {
+            out.put("X-Forwarded-User", List.of(request.getRemoteUser()));
+        }
         if (route.preserveHost() && request.getHeader("Host") != null) {
             out.put("Host", List.of(request.getHeader("Host")));
         }

@@ -61,7 +61,7 @@ class ContextParamRoutesTest {
 
     @Test
     void everyOptionIsParsed() throws Exception {
-        Path store = Files.createFile(dir.resolve("trust.p12"));
+        Path store = Params.trustStore(dir.resolve("trust.jks"), "JKS", "s3cret");
         Route r = only(Params.chat(
                 "wsproxy.route.chat.forwardPath", "FALSE",
                 "wsproxy.route.chat.forwardQuery", " false ",
@@ -192,6 +192,24 @@ class ContextParamRoutesTest {
     void aMalformedDefaultIsReportedWithTheRouteItWasAppliedTo() {
         assertEquals("route [chat]: parameter [wsproxy.pingInterval] has value [often], " + Durations.EXPECTED,
                 failure(Params.chat("wsproxy.pingInterval", "often")));
+    }
+
+    @Test
+    void aTrustStoreThatDoesNotOpenWithItsPasswordFailsDeployment() throws Exception {
+        Path store = Params.trustStore(dir.resolve("trust.p12"), "PKCS12", "right");
+        String message = failure(Params.chat("wsproxy.route.chat.trustStore", store.toString(),
+                "wsproxy.route.chat.trustStorePassword", "wrong-password", "wsproxy.route.chat.trustStoreType", "PKCS12"));
+        assertTrue(message.startsWith("route [chat]: parameter [wsproxy.route.chat.trustStore] has value [" + store + "]"), message);
+        assertTrue(message.contains("cannot be opened as a [PKCS12] trust store"), message);
+        assertFalse(message.contains("wrong-password"), message);
+    }
+
+    @Test
+    void aFileThatIsNoKeyStoreFailsDeployment() throws Exception {
+        Path store = Files.writeString(dir.resolve("notes.txt"), "not a key store");
+        String message = failure(Params.chat("wsproxy.route.chat.trustStore", store.toString(),
+                "wsproxy.route.chat.trustStoreType", "PKCS12"));
+        assertTrue(message.contains("cannot be opened as a [PKCS12] trust store"), message);
     }
 
     @Test

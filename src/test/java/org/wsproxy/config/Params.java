@@ -1,5 +1,11 @@
 package org.wsproxy.config;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,5 +32,15 @@ final class Params {
                 "wsproxy.route.chat.backend", "ws://backend.example:8080/chat");
         params.putAll(of(more));
         return params;
+    }
+
+    /** Writes an empty key store of {@code type} with {@code password} (null for none), as a trust store file. */
+    static Path trustStore(Path file, String type, String password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(type);
+        store.load(null, null);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password == null ? new char[0] : password.toCharArray());
+        }
+        return file;
     }
 }

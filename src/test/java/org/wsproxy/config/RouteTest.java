@@ -29,8 +29,8 @@ class RouteTest {
 
     @Test
     void thePasswordIsNeverShown() throws Exception {
-        Path store = Files.createFile(dir.resolve("trust.jks"));
         String password = "pa55-w0rd-that-must-not-leak";
+        Path store = Params.trustStore(dir.resolve("trust.p12"), java.security.KeyStore.getDefaultType(), password);
         Route own = chat("wsproxy.route.chat.trustStore", store.toString(),
                 "wsproxy.route.chat.trustStorePassword", password);
         Route byDefault = RouteConfig.fromContextParams(Params.chat(
@@ -45,7 +45,7 @@ class RouteTest {
 
     @Test
     void thePasswordIsTakenAsWritten() throws Exception {
-        Path store = Files.createFile(dir.resolve("trust.p12"));
+        Path store = Params.trustStore(dir.resolve("trust.p12"), java.security.KeyStore.getDefaultType(), " spaced ");
         Route r = chat("wsproxy.route.chat.trustStore", store.toString(),
                 "wsproxy.route.chat.trustStorePassword", " spaced ");
         assertEquals(" spaced ", r.trustStorePassword().orElseThrow());

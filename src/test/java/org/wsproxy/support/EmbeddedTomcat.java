@@ -9,6 +9,8 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /** A Tomcat on 127.0.0.1 and a free port, with one empty context. */
 final class EmbeddedTomcat implements AutoCloseable {
@@ -16,6 +18,8 @@ final class EmbeddedTomcat implements AutoCloseable {
     final Tomcat tomcat = new Tomcat();
     final Context context;
     private final Path baseDir;
+    /** Set by {@link #tls}, before start. */
+    private boolean tls;
 
     EmbeddedTomcat(String contextPath, int port) {
         try {
@@ -46,6 +50,31 @@ final class EmbeddedTomcat implements AutoCloseable {
                 throws java.io.IOException {
             response.sendError(404);
         }
+    }
+
+    /**
+     * Makes the connector a TLS one (JSSE) serving {@code certificate}, as the TLS connector of
+     * Tomcat's sample server.xml does: {@code <Connector SSLEnabled="true">} with an
+     * {@code <SSLHostConfig><Certificate certificateKeystoreFile=...>}, and no scheme or secure
+     * attribute (Tomcat reports https and secure for requests on an SSLEnabled connector by itself).
+     * Before {@link #start()}.
+     */
+    void tls(TestCertificates.ServerCertificate certificate) {
+        Connector connector = tomcat.getConnector();
+        connector.setProperty("SSLEnabled", "true");
+        SSLHostConfig host = new SSLHostConfig();
+        SSLHostConfigCertificate keys = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);
+        keys.setCertificateKeystoreFile(certificate.keyStore().toString());
+        keys.setCertificateKeystorePassword(TestCertificates.PASSWORD);
+        keys.setCertificateKeystoreType(TestCertificates.TYPE);
+        host.addCertificate(keys);
+        connector.addSslHostConfig(host);
+        tls = true;
+    }
+
+    /** "https" once {@link #tls} made the connector a TLS one, else "http". */
+    String scheme() {
+        return tls ? "https" : "http";
     }
 
     void start() {

@@ -22,6 +22,9 @@ public final class ProxyServer implements AutoCloseable {
 
     private ProxyServer(Builder builder) {
         server = new EmbeddedTomcat(builder.contextPath, 0);
+        if (builder.tls != null) {
+            server.tls(builder.tls);
+        }
         builder.contextParams.forEach(server.context::addParameter);
         builder.servlets.forEach((name, init) -> {
             Wrapper wrapper = server.context.createWrapper();
@@ -33,6 +36,9 @@ public final class ProxyServer implements AutoCloseable {
         });
         server.context.addServletContainerInitializer(new WsSci(), null);
         server.context.addServletContainerInitializer(new WsProxyInitializer(), null);
+        if (builder.basicAuthPattern != null) {
+            protect(builder.basicAuthPattern, builder.basicAuthUser, builder.basicAuthPassword);
+        }
         if (builder.index) {
             org.apache.catalina.startup.Tomcat.addServlet(server.context, "index", new IndexServlet());
             server.context.addServletMappingDecoded("", "index");
@@ -43,6 +49,34 @@ public final class ProxyServer implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /** A security-constraint with BASIC authentication on {@code pattern}, as a web.xml would declare it. */
+    private void protect(String pattern, String user, String password) {
+        String role = "wsproxy-user";
+        server.context.setRealm(new org.apache.catalina.realm.RealmBase() {
+            @Override
+            protected String getPassword(String username) {
+                return user.equals(username) ? password : null;
+            }
+
+            @Override
+            protected java.security.Principal getPrincipal(String username) {
+                return new org.apache.catalina.realm.GenericPrincipal(username, java.util.List.of(role));
+            }
+        });
+        org.apache.tomcat.util.descriptor.web.LoginConfig login = new org.apache.tomcat.util.descriptor.web.LoginConfig();
+        login.setAuthMethod("BASIC");
+        login.setRealmName("wsproxy");
+        server.context.setLoginConfig(login);
+        server.context.getPipeline().addValve(new org.apache.catalina.authenticator.BasicAuthenticator());
+        server.context.addSecurityRole(role);
+        org.apache.tomcat.util.descriptor.web.SecurityCollection collection = new org.apache.tomcat.util.descriptor.web.SecurityCollection();
+        collection.addPatternDecoded(pattern);
+        org.apache.tomcat.util.descriptor.web.SecurityConstraint constraint = new org.apache.tomcat.util.descriptor.web.SecurityConstraint();
+        constraint.addAuthRole(role);
+        constraint.addCollection(collection);
+        server.context.addConstraint(constraint);
     }
 
     public static Builder builder() {
@@ -67,12 +101,15 @@ public final class ProxyServer implements AutoCloseable {
         return server.context.getState() == LifecycleState.STARTED;
     }
 
+    /** A ws:// URL, or wss:// when the proxy was built with {@link Builder#tls}. */
     public URI ws(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
+        String scheme = server.scheme().equals("https") ? "wss" : "ws";
+        return URI.create(scheme + "://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
     }
 
+    /** An http:// URL, or https:// when the proxy was built with {@link Builder#tls}. */
     public URI http(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
+        return URI.create(server.scheme() + "://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
     }
 
     /** Relays (client and backend pairs) the application still holds. */
@@ -104,6 +141,10 @@ public final class ProxyServer implements AutoCloseable {
     public static final class Builder {
         private String contextPath = "";
         private boolean index;
+        private String basicAuthPattern;
+        private String basicAuthUser;
+        private String basicAuthPassword;
+        private TestCertificates.ServerCertificate tls;
         private final Map<String, String> contextParams = new LinkedHashMap<>();
         private final Map<String, ServletDeclaration> servlets = new LinkedHashMap<>();
 
@@ -127,9 +168,23 @@ public final class ProxyServer implements AutoCloseable {
             return this;
         }
 
+        /** Requires BASIC authentication as {@code user}/{@code password} on {@code pattern} (a security-constraint). */
+        public Builder basicAuth(String pattern, String user, String password) {
+            this.basicAuthPattern = pattern;
+            this.basicAuthUser = user;
+            this.basicAuthPassword = password;
+            return this;
+        }
+
         /** Also serves the WAR's index page at the context root, as web.xml does. */
         public Builder index() {
             this.index = true;
+            return this;
+        }
+
+        /** Clients connect over TLS (wss://): the container's connector serves {@code certificate}. */
+        public Builder tls(TestCertificates.ServerCertificate certificate) {
+            this.tls = certificate;
             return this;
         }
 

@@ -41,6 +41,7 @@ import org.apache.tomcat.websocket.server.WsSci;
  * <li>{@code /slow}: reads binary messages at {@link #SLOW_BYTES_PER_SECOND} and counts the bytes.</li>
  * <li>{@code /status/<code>}: refuses the handshake with that HTTP status.</li>
  * </ul>
+ * {@link #startTls} serves the same over wss:// (Tomcat's TLS connector).
  */
 public final class TestBackend implements AutoCloseable {
 
@@ -62,7 +63,15 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicLong slowBytes = new AtomicLong();
 
     private TestBackend(int port) {
+        this(port, null);
+    }
+
+    /** @param tls the certificate of a wss:// backend, null for ws:// */
+    private TestBackend(int port, TestCertificates.ServerCertificate tls) {
         server = new EmbeddedTomcat("", port);
+        if (tls != null) {
+            server.tls(tls);
+        }
         server.context.addServletContainerInitializer(new WsSci(), null);
         server.context.addServletContainerInitializer((classes, ctx) -> ctx.addListener(new ServletContextListener() {
             @Override
@@ -93,12 +102,19 @@ public final class TestBackend implements AutoCloseable {
         return new TestBackend(port);
     }
 
+    /** Starts a wss:// backend on a free port, serving {@code certificate} (Tomcat's TLS connector). */
+    public static TestBackend startTls(TestCertificates.ServerCertificate certificate) {
+        return new TestBackend(0, certificate);
+    }
+
     public int port() {
         return server.port();
     }
 
+    /** A ws:// URL on 127.0.0.1, or wss:// for a backend started with {@link #startTls}. */
     public URI uri(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
+        String scheme = server.scheme().equals("https") ? "wss" : "ws";
+        return URI.create(scheme + "://127.0.0.1:" + port() + pathAndQuery);
     }
 
     /** The next handshake that reached an endpoint, waiting up to 5 s. */

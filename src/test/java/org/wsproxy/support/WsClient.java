@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * A client built on the JDK's {@link java.net.http.WebSocket}, independent of Tomcat and Tyrus,
  * that records whole messages, pings and the close it receives.
@@ -37,7 +39,11 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
     private WsClient(URI uri, List<String> subprotocols, Map<String, String> headers) {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        this(HTTP, uri, subprotocols, headers);
+    }
+
+    private WsClient(HttpClient http, URI uri, List<String> subprotocols, Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(new String[0]));
@@ -60,6 +66,15 @@ public final class WsClient implements AutoCloseable {
 
     public static WsClient connect(URI uri, List<String> subprotocols, Map<String, String> headers) {
         return new WsClient(uri, subprotocols, headers);
+    }
+
+    /**
+     * Connects to a wss:// URL trusting what {@code tls} trusts (the JDK client also checks the
+     * certificate against the URL's host). The HttpClient is this connection's own; its selector
+     * thread ends once the client is unreachable.
+     */
+    public static WsClient connect(URI uri, SSLContext tls) {
+        return new WsClient(HttpClient.newBuilder().sslContext(tls).build(), uri, List.of(), Map.of());
     }
 
     /** The HTTP status of a refused handshake, or fails if the handshake succeeded. */
