@@ -135,9 +135,12 @@ public final class BackendConnector implements AutoCloseable {
         try {
             session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
         } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
+            GrizzlyThreadLocals.release();
             boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
             throw BackendFailure.classify(e, timedOut, route.trustStore());
         }
+        // The handshake was written on this (container) thread.
+        GrizzlyThreadLocals.release();
         String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
         if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {
             // RFC 6455 section 4.1: a client must fail such a connection; the two legs would disagree.

@@ -12,19 +12,22 @@ public final class BackendEndpoint extends Endpoint {
 
     private final Relay relay;
     private final UnaryOperator<CloseReason> closes;
+    private final Runnable afterWrite;
 
     /**
-     * @param closes corrects what the backend client reports of a backend's close, where it is
-     *               known to report something other than what the backend sent
+     * @param closes     corrects what the backend client reports of a backend's close, where it is
+     *                   known to report something other than what the backend sent
+     * @param afterWrite run on the writing thread after each write to the backend
      */
-    public BackendEndpoint(Relay relay, UnaryOperator<CloseReason> closes) {
+    public BackendEndpoint(Relay relay, UnaryOperator<CloseReason> closes, Runnable afterWrite) {
         this.relay = relay;
         this.closes = closes;
+        this.afterWrite = afterWrite;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        relay.backendOpened(session);
+        relay.backendOpened(session, afterWrite);
     }
 
     @Override

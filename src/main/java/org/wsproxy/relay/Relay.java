@@ -113,9 +113,12 @@ public final class Relay {
      * The backend leg opened. Called by the backend client during the client's handshake, before
      * the client has its 101. Messages the backend sends from now on wait in
      * {@link #senderTowards(Side)} until the client leg opens.
+     *
+     * @param afterBackendWrite run on the writing thread after each write to the backend: the
+     *                          backend client may leave per-thread state behind (see backend.GrizzlyThreadLocals)
      */
-    public void backendOpened(Session session) {
-        SessionSender sender = new SessionSender(session);
+    public void backendOpened(Session session, Runnable afterBackendWrite) {
+        SessionSender sender = new SessionSender(session, afterBackendWrite);
         synchronized (this) {
             backend = sender;
             timerTask = timer.schedule(this::expireHandoff, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -125,7 +128,7 @@ public final class Relay {
 
     /** The client leg opened: the container has upgraded the connection. */
     public void clientOpened(Session session) {
-        SessionSender sender = new SessionSender(session);
+        SessionSender sender = new SessionSender(session, () -> { });
         clientToBackend.register(session);
         CloseReason closeNow;
         synchronized (this) {
@@ -426,11 +429,8 @@ public final class Relay {
     }
 
     private void close(SessionSender sender, CloseReason reason) {
-        Session session = sender.session();
         try {
-            if (session.isOpen()) {
-                session.close(reason);
-            }
+            sender.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "relay [" + id + "]: closing a session failed: " + e);
         }

@@ -23,17 +23,16 @@ final class SessionSender {
 
     private final Session session;
     private final RemoteEndpoint.Basic remote;
+    /** Run after every write to this session, on the writing thread (see {@link Relay#backendOpened}). */
+    private final Runnable afterWrite;
     private final ReentrantLock lock = new ReentrantLock();
     /** True between the first and the last part of a message; guarded by {@link #lock}. */
     private boolean messageInProgress;
 
-    SessionSender(Session session) {
+    SessionSender(Session session, Runnable afterWrite) {
         this.session = session;
         this.remote = session.getBasicRemote();
-    }
-
-    Session session() {
-        return session;
+        this.afterWrite = afterWrite;
     }
 
     void sendText(String part, boolean last) throws IOException {
@@ -43,6 +42,7 @@ final class SessionSender {
             messageInProgress = !last;
         } finally {
             lock.unlock();
+            afterWrite.run();
         }
     }
 
@@ -53,6 +53,7 @@ final class SessionSender {
             messageInProgress = !last;
         } finally {
             lock.unlock();
+            afterWrite.run();
         }
     }
 
@@ -75,6 +76,18 @@ final class SessionSender {
             return true;
         } finally {
             lock.unlock();
+            afterWrite.run();
+        }
+    }
+
+    /** Closes the session (without the lock: a close must not wait for a message stuck on a slow peer). */
+    void close(jakarta.websocket.CloseReason reason) throws java.io.IOException {
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } finally {
+            afterWrite.run();
         }
     }
 }

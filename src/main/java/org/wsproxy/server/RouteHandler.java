@@ -14,6 +14,7 @@ import jakarta.websocket.DeploymentException;
 import org.wsproxy.backend.BackendConnection;
 import org.wsproxy.backend.BackendFailure;
 import org.wsproxy.backend.BackendHandshake;
+import org.wsproxy.backend.GrizzlyThreadLocals;
 import org.wsproxy.backend.TyrusCloses;
 import org.wsproxy.config.Route;
 import org.wsproxy.relay.BackendEndpoint;
@@ -61,7 +62,7 @@ public final class RouteHandler {
         runtime.relays().add(relay);
         BackendConnection backend;
         try {
-            backend = runtime.backends().connect(route, handshake, new BackendEndpoint(relay, TyrusCloses::normalize));
+            backend = runtime.backends().connect(route, handshake, new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));
         } catch (BackendFailure failure) {
             relay.abandon();
             Level level = failure.status() == BackendFailure.BAD_GATEWAY || failure.status() == BackendFailure.GATEWAY_TIMEOUT

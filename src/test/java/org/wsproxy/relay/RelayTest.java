@@ -18,6 +18,7 @@ class RelayTest {
 
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
     private final AtomicInteger released = new AtomicInteger();
+    private final AtomicInteger backendWrites = new AtomicInteger();
     private final FakeSession client = new FakeSession();
     private final FakeSession backend = new FakeSession();
 
@@ -29,7 +30,7 @@ class RelayTest {
     private Relay open(long maxMessageSize) {
         Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
                 timer, r -> released.incrementAndGet());
-        relay.backendOpened(backend.session);
+        relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.clientOpened(client.session);
         return relay;
     }
@@ -50,6 +51,9 @@ class RelayTest {
         backend.binary(2, true);
         backend.text("x", true);
         assertEquals(List.of("binary[3]", "binary[2] last", "text[x] last"), client.sent);
+        assertEquals(0, backendWrites.get(), "writes to the client do not run the backend's hook");
+        client.text("y", true);
+        assertEquals(1, backendWrites.get(), "each write to the backend runs the backend's hook");
     }
 
     @Test
@@ -72,7 +76,7 @@ class RelayTest {
         FakeSession otherClient = new FakeSession();
         FakeSession otherBackend = new FakeSession();
         Relay other = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer, r -> { });
-        other.backendOpened(otherBackend.session);
+        other.backendOpened(otherBackend.session, () -> { });
         other.clientOpened(otherClient.session);
         other.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
         assertEquals(1001, otherBackend.closes.get(0).getCloseCode().getCode());
@@ -93,7 +97,7 @@ class RelayTest {
     void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
         Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 timer, r -> released.incrementAndGet());
-        relay.backendOpened(backend.session);
+        relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye"));
         relay.clientOpened(client.session);
         assertEquals(4000, client.closes.get(0).getCloseCode().getCode());
