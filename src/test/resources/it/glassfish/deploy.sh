@@ -7,16 +7,18 @@
 # GlassFish, and the server would keep running (asadmin start-domain detaches it from the build).
 # Instead, GlassFishIT fails when the status written here is not 0, and shows this log.
 #
-# It also starts ../reaper.sh, which stops both containers should Maven end without stopping them.
+# It also starts ../reaper.sh, which stops the containers should Maven end without stopping them.
 #
-# usage: deploy.sh <output dir> <deploy-wsproxy.sh> <war> <tomcat catalina.base> <glassfish domain dir>
-# with ASADMIN and asadmin's AS_ADMIN_* variables in the environment.
-out=$1 script=$2 war=$3 tomcat=$4 glassfish=$5
+# usage: deploy.sh <output dir> <deploy-wsproxy.sh> <war> <container dir>...
+# with ASADMIN and asadmin's AS_ADMIN_* variables in the environment; each <container dir> is the
+# catalina.base of a Tomcat or the domain directory of a GlassFish the build started, for reaper.sh.
+out=$1 script=$2 war=$3
+shift 3
 mkdir -p "$out"
 
 # $PPID is the Maven JVM, which runs this script. Detached from our output, so that Maven does not
 # wait for it.
-nohup sh "$(dirname "$0")/../reaper.sh" "$PPID" "$tomcat" "$glassfish" < /dev/null > "$out/reaper.log" 2>&1 &
+nohup sh "$(dirname "$0")/../reaper.sh" "$PPID" "$@" < /dev/null > "$out/reaper.log" 2>&1 &
 
 steps() {
     set -eux

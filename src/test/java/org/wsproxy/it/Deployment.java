@@ -5,10 +5,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One deployed wsproxy.war: the container's name, HTTP port and log file, as the build passed them
+ * One deployed wsproxy.war: the container's name, port and log file, as the build passed them
  * (failsafe's systemPropertyVariables in pom.xml). The WAR's context path is always {@code /wsproxy}.
+ * The port is a TLS one for {@link #tomcatTls()} and {@link #glassFishTls()} (use {@link #wss} and
+ * {@link #https} there), a plain HTTP one otherwise.
  */
 record Deployment(String container, int port, Path log) {
 
@@ -27,6 +32,33 @@ record Deployment(String container, int port, Path log) {
         return intProperty("it.backend.port");
     }
 
+    /** The second Tomcat, whose only connector is a TLS one; routes from deploy-examples/tomcat/tls/wsproxy.xml. */
+    static Deployment tomcatTls() {
+        return new Deployment("Tomcat (TLS connector)", intProperty("it.tomcat.tls.port"),
+                Path.of(property("it.tomcat.tls.log")));
+    }
+
+    /** The same GlassFish through its TLS listener (http-listener-2). */
+    static Deployment glassFishTls() {
+        return new Deployment("GlassFish (http-listener-2)", intProperty("it.glassfish.https.port"),
+                Path.of(property("it.glassfish.log")));
+    }
+
+    /** Where the wss:// backend of the TLS routes must listen (certificate for localhost and 127.0.0.1). */
+    static int tlsBackendPort() {
+        return intProperty("it.tls.backend.port");
+    }
+
+    /** Where the wss:// backend with a certificate for another host (other.example) must listen. */
+    static int otherHostBackendPort() {
+        return intProperty("it.tls.otherhost.port");
+    }
+
+    /** The key stores the build made with keytool: localhost.p12, other.p12, trust.p12 (see pom.xml). */
+    static Path tlsDir() {
+        return Path.of(property("it.tls.dir"));
+    }
+
     /** {@code ws://127.0.0.1:<port>/wsproxy<path>} */
     URI ws(String path) {
         return URI.create("ws://127.0.0.1:" + port + CONTEXT_PATH + path);
@@ -37,12 +69,47 @@ record Deployment(String container, int port, Path log) {
         return URI.create("http://127.0.0.1:" + port + CONTEXT_PATH + path);
     }
 
+    /** {@code wss://127.0.0.1:<port>/wsproxy<path>}, for a TLS port. */
+    URI wss(String path) {
+        return uri("wss", CONTEXT_PATH, path);
+    }
+
+    /** {@code https://127.0.0.1:<port>/wsproxy<path>}, for a TLS port. */
+    URI https(String path) {
+        return uri("https", CONTEXT_PATH, path);
+    }
+
+    /** {@code <scheme>://127.0.0.1:<port><contextPath><path>}: also for another application in the container. */
+    URI uri(String scheme, String contextPath, String path) {
+        return URI.create(scheme + "://127.0.0.1:" + port + contextPath + path);
+    }
+
     /** The container's log so far; empty if it has not been written yet. */
     String logText() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
-    private static String property(String name) {
+    /**
+     * The first line of the container's log that contains each of {@code parts}, waiting up to
+     * {@code wait} for it: the container's output reaches the file a moment after the fact.
+     */
+    String awaitLogLine(Duration wait, String... parts) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            for (String line : logText().split("\\R")) {
+                if (List.of(parts).stream().allMatch(line::contains)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("no line of " + log + " contains all of " + List.of(parts) + " (waited " + wait + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** A system property the build set, failing with a sentence when it did not. */
+    static String property(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank() || value.startsWith("${")) {
             throw new IllegalStateException("system property [" + name + "] is not set (value [" + value

@@ -2,11 +2,15 @@
  * Integration tests against real containers: {@code target/wsproxy.war}, unchanged, deployed in the
  * Apache Tomcat 10.1 and GlassFish 7 distributions that {@code mvn verify} starts around them (the
  * Cargo section of pom.xml), with its routes set outside the WAR by the files in
- * {@code deploy-examples/}.
+ * {@code deploy-examples/}: {@link TomcatIT} and {@link GlassFishIT} (one scenario, both containers);
+ * {@link CoHostingIT}, an application of its own with wsproxy inside ({@code deploy-examples/cohost-app},
+ * assembled during the build) beside the WAR in the same Tomcat, with a route behind BASIC authentication;
+ * {@link TomcatTlsIT}, a second Tomcat whose only connector is a TLS one, with routes to wss://
+ * backends ({@code deploy-examples/tomcat/tls}); {@link GlassFishTlsIT}, GlassFish's own TLS listener.
  *
  * <p>Apart from the unit tests because they run only under failsafe: they need the containers, and
  * the ports and log files the build hands them as system properties ({@link Deployment}). The
- * backend they proxy to is {@link org.wsproxy.support.TestBackend}, started by each test class on the
- * port the containers' routes were configured with before they started.
+ * backends they proxy to are {@link org.wsproxy.support.TestBackend}s, started by the test classes on
+ * the ports the containers' routes were configured with before they started.
  */
 package org.wsproxy.it;

@@ -107,6 +107,11 @@ public final class TestBackend implements AutoCloseable {
         return new TestBackend(0, certificate);
     }
 
+    /** Starts a wss:// backend on {@code port} (for configurations written before the test starts). */
+    public static TestBackend startTls(int port, TestCertificates.ServerCertificate certificate) {
+        return new TestBackend(port, certificate);
+    }
+
     public int port() {
         return server.port();
     }
