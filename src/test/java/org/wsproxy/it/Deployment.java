@@ -85,8 +85,21 @@ record Deployment(String container, int port, Path log) {
     }
 
     /** The container's log so far; empty if it has not been written yet. */
+    /**
+     * The container's log, with any rotated files beside it ({@code server.log_2026-...}): GlassFish
+     * may rotate its log when the domain starts, leaving the records of this run in either file.
+     */
     String logText() throws IOException {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        StringBuilder text = new StringBuilder();
+        Path dir = log.getParent();
+        if (dir != null && Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(log.getFileName().toString())).sorted().toList()) {
+                    text.append(Files.readString(file, StandardCharsets.ISO_8859_1)).append('\n');
+                }
+            }
+        }
+        return text.toString();
     }
 
     /**
