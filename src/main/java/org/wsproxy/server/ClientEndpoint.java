@@ -17,11 +17,31 @@ import org.wsproxy.relay.Side;
  */
 public final class ClientEndpoint extends Endpoint {
 
+    /**
+     * Tomcat's session property (10.1.24, 11.0.0-M20 and later; other containers ignore it):
+     * milliseconds Tomcat gives the close frame of any close whose code is not 1000, including its
+     * answer to a client's close. Its default is 50: Tomcat takes every other code for an abnormal
+     * close (Tomcat bug 68884). For a proxy 1001, 1014 and 4000 are ordinary closes, and 50 ms is too
+     * short: if a message from the backend is being written to the client at that moment, or the
+     * machine is busy, Tomcat gives up on the close frame and drops the connection, and the client
+     * sees 1006 instead of the close its backend or itself chose.
+     */
+    static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+
+    /**
+     * Milliseconds, so 5 seconds. Long enough for a close frame queued behind a message part on a
+     * busy machine (the longest wait measured under heavy load was 361 ms); short enough that a
+     * client that stopped reading holds the closing thread (a delivery thread, or wsproxy's timer
+     * thread for idle and ping closes) only briefly. Tomcat gives a 1000 close 20 s.
+     */
+    static final long CLOSE_SEND_TIMEOUT_MILLIS = 5_000;
+
     /** Set in onOpen; the container calls onOpen, onError and onClose of one session in order. */
     private Relay relay;
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
         relay = (Relay) session.getUserProperties().remove(Handoff.RELAY_KEY);
         if (relay == null) {
             // Not reachable through the servlet (checkOrigin refuses); close rather than hang.
