@@ -85,6 +85,7 @@ public final class BackendConnector implements AutoCloseable {
      */
     public BackendConnector(ClassLoader appClassLoader) {
         this.appClassLoader = appClassLoader;
+        forgetServerKeyStore(appClassLoader);
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.workers = ThreadPoolConfig.defaultConfig()
                 .setPoolName("wsproxy-backend")
@@ -219,6 +220,22 @@ public final class BackendConnector implements AutoCloseable {
             // The message never shows the password; KeyStore's own ("keystore password was incorrect") does not either.
             throw new BackendFailure(BackendFailure.BAD_GATEWAY, "cannot load trustStore [" + route.trustStore().orElse(null)
                     + "] of type [" + route.trustStoreType() + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps Grizzly from opening the JVM's key store for wss:// backends.
+     * <p>
+     * Tyrus gives Grizzly's SSL filter no server-side settings, so Grizzly builds a server SSL
+     * context from its defaults, which read the {@code javax.net.ssl.keyStore*} system properties.
+     * GlassFish sets the key store but not its password, and every wss:// connection then failed
+     * with "Password must not be null" (502). A client never uses that server context, so the
+     * defaults of this application's own Grizzly copy get no key store. A Grizzly loaded by someone
+     * else (the container) is left alone, as its defaults may serve that owner.
+     */
+    private static void forgetServerKeyStore(ClassLoader appClassLoader) {
+        if (org.glassfish.grizzly.ssl.SSLContextConfigurator.class.getClassLoader() == appClassLoader) {
+            org.glassfish.grizzly.ssl.SSLContextConfigurator.DEFAULT_CONFIG.setKeyStoreBytes(null);
         }
     }
 
