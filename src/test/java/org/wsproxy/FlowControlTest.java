@@ -21,6 +21,8 @@ class FlowControlTest {
 
     private static final long FLOOD_SECONDS = 30;
     private static final long MAX_HEAP_GROWTH = 16L * 1024 * 1024;
+    /** Socket buffers of two loopback hops at their kernel maximum, with room to spare. */
+    private static final long MAX_IN_FLIGHT = 32L * 1024 * 1024;
 
     @Test
     void floodIntoSlowBackendKeepsHeapFlatAndLosesNothing() throws Exception {
@@ -42,6 +44,7 @@ class FlowControlTest {
                 }
             }
             peak = Math.max(peak, Measurements.heapAfterGc());
+            long inFlight = sent - backend.slowBytes();
             // Everything sent drains at 1 MiB/s; what is in flight is at most the socket buffers and one part.
             long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (backend.slowBytes() < sent && System.nanoTime() < drainDeadline) {
@@ -49,11 +52,14 @@ class FlowControlTest {
             }
             long growth = peak - baseline;
             Measurements.record(String.format("flood into 1 MiB/s backend for %d s: sent %.1f MiB, backend received %.1f MiB, "
-                    + "heap growth after GC %.2f MiB (baseline %.1f MiB, peak %.1f MiB)", FLOOD_SECONDS, sent / 1048576.0,
-                    backend.slowBytes() / 1048576.0, growth / 1048576.0, baseline / 1048576.0, peak / 1048576.0));
+                    + "heap growth after GC %.2f MiB (baseline %.1f MiB, peak %.1f MiB), in flight when the flood stopped %.1f MiB",
+                    FLOOD_SECONDS, sent / 1048576.0, backend.slowBytes() / 1048576.0, growth / 1048576.0, baseline / 1048576.0,
+                    peak / 1048576.0, inFlight / 1048576.0));
             assertEquals(sent, backend.slowBytes(), "every byte the client sent reached the backend");
-            assertTrue(sent <= (FLOOD_SECONDS + 10) * TestBackend.SLOW_BYTES_PER_SECOND,
-                    "the client was held back to the backend's pace (sent " + sent + " bytes)");
+            // Held back: when the flood stopped, what the backend had not read yet was only what TCP
+            // buffers on loopback (two hops, which the kernel may grow to several MiB each) and one
+            // message part, however long the flood lasted.
+            assertTrue(inFlight < MAX_IN_FLIGHT, "bytes in flight when the flood stopped: " + inFlight);
             assertTrue(growth < MAX_HEAP_GROWTH, "heap grew by " + growth + " bytes");
         }
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+
 /**
  * One deployed wsproxy.war: the container's name, port and log file, as the build passed them
  * (failsafe's systemPropertyVariables in pom.xml). The WAR's context path is always {@code /wsproxy}.
@@ -25,6 +26,43 @@ record Deployment(String container, int port, Path log) {
 
     static Deployment glassFish() {
         return new Deployment("GlassFish", intProperty("it.glassfish.port"), Path.of(property("it.glassfish.log")));
+    }
+
+
+    /**
+     * A container of the {@code matrix} profile (pom.xml), which passes its HTTP port as
+     * {@code it.<key>.port} and its log file as {@code it.<key>.log}.
+     */
+    static Deployment of(String container, String key) {
+        return new Deployment(container, intProperty("it." + key + ".port"), Path.of(property("it." + key + ".log")));
+    }
+
+    /**
+     * Fails unless the deployment script run before the tests recorded exit status 0. Scripts that
+     * deploy into a running container (src/test/resources/it/&lt;container&gt;/deploy.sh) never fail
+     * the build, so that the containers are still stopped; they write {@code deploy.status} and
+     * {@code deploy.log} into the directory the build passes as {@code it.<key>.deploy.dir}.
+     */
+    static void assertScriptDeployed(String container, String key) {
+        Path dir = Path.of(property("it." + key + ".deploy.dir"));
+        Path status = dir.resolve("deploy.status");
+        Path log = dir.resolve("deploy.log");
+        String exit;
+        try {
+            exit = Files.exists(status) ? Files.readString(status, StandardCharsets.US_ASCII).strip() : "missing";
+        } catch (IOException e) {
+            exit = "unreadable: " + e;
+        }
+        if (!"0".equals(exit)) {
+            String text;
+            try {
+                text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+            } catch (IOException e) {
+                text = "(cannot read it: " + e + ")";
+            }
+            throw new AssertionError("deploying to " + container + " failed (exit status " + exit + "); " + log + ":\n"
+                    + text);
+        }
     }
 
     /** The port the echo route's backend must listen on: the containers were configured with it. */

@@ -48,8 +48,14 @@ abstract class ProxyScenario {
 
     private static TestBackend backend;
 
-    /** Only for plain HTTP: Java 17's HttpClient cannot be closed, only dropped. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
+    /**
+     * Only for plain HTTP: Java 17's HttpClient cannot be closed, only dropped. HTTP/1.1, as a browser
+     * asks for a page over plain HTTP: by default the client offers an upgrade to HTTP/2 (h2c), and
+     * Open Liberty 26.0.0.3 answers it with 101 and then never sends the response (curl --http2 shows
+     * the same on any of its applications).
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(WAIT).build();
 
     /** The container under test. */
     abstract Deployment deployment();

@@ -6,7 +6,10 @@
  * {@link CoHostingIT}, an application of its own with wsproxy inside ({@code deploy-examples/cohost-app},
  * assembled during the build) beside the WAR in the same Tomcat, with a route behind BASIC authentication;
  * {@link TomcatTlsIT}, a second Tomcat whose only connector is a TLS one, with routes to wss://
- * backends ({@code deploy-examples/tomcat/tls}); {@link GlassFishTlsIT}, GlassFish's own TLS listener.
+ * backends ({@code deploy-examples/tomcat/tls}); {@link GlassFishTlsIT}, GlassFish's own TLS listener;
+ * {@link GlassFishCoHostingIT}, the co-hosted application in GlassFish. With {@code -Pmatrix}, the same
+ * scenario on Tomcat 11, GlassFish 8, Payara 6, Jetty 12, WildFly and Open Liberty ({@link Tomcat11IT},
+ * {@link GlassFish8IT}, {@link PayaraIT}, {@link JettyIT}, {@link WildFlyIT}, {@link LibertyIT}).
  *
  * <p>Apart from the unit tests because they run only under failsafe: they need the containers, and
  * the ports and log files the build hands them as system properties ({@link Deployment}). The

@@ -242,16 +242,26 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private final class SlowEndpoint extends Recording {
+        /** When this session's first byte arrived; owned by its delivery thread. */
+        private long start;
+
         @Override
         void opened(Session session) {
             session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> {
-                int n = part.remaining();
-                slowBytes.addAndGet(n);
-                try {
-                    // Read at SLOW_BYTES_PER_SECOND: sleep until the bytes so far are due.
-                    Thread.sleep(n * 1000L / SLOW_BYTES_PER_SECOND);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (start == 0) {
+                    start = System.nanoTime();
+                }
+                long total = slowBytes.addAndGet(part.remaining());
+                // Read at SLOW_BYTES_PER_SECOND: wait until the bytes so far are due (a running
+                // schedule, so that rounding each sleep does not add up).
+                long due = start + total * 1_000_000_000L / SLOW_BYTES_PER_SECOND;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             });
         }
