@@ -10,9 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,15 +28,13 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.EmbeddedTomcat;
 import org.wsproxy.support.WsClient;
 
 /**
@@ -165,22 +160,10 @@ class CloseUnderLoadTest {
      */
     private static final class LargeMessageBackend implements AutoCloseable {
         final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
-        private final Path baseDir;
-        private final Tomcat tomcat = new Tomcat();
+        private final EmbeddedTomcat server = new EmbeddedTomcat("", 0);
 
-        LargeMessageBackend() throws IOException, LifecycleException {
-            baseDir = Files.createTempDirectory("wsproxy-large-backend");
-            tomcat.setBaseDir(baseDir.toString());
-            Connector connector = new Connector("HTTP/1.1");
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.setConnector(connector);
-            Context context = tomcat.addContext("", baseDir.toString());
-            // Without a servlet for the path Tomcat answers 404 before its WebSocket filter runs.
-            Tomcat.addServlet(context, "default", new jakarta.servlet.http.HttpServlet() {
-                private static final long serialVersionUID = 1L;
-            });
-            context.addServletMappingDecoded("/", "default");
+        LargeMessageBackend() {
+            Context context = server.context;
             context.addServletContainerInitializer(new WsSci(), null);
             context.addServletContainerInitializer((classes, servletContext) -> {
                 ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
@@ -197,27 +180,16 @@ class CloseUnderLoadTest {
                     throw new IllegalStateException(e);
                 }
             }, null);
-            tomcat.start();
+            server.start();
         }
 
         URI uri(String path) {
-            return URI.create("ws://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path);
+            return URI.create("ws://127.0.0.1:" + server.port() + path);
         }
 
         @Override
         public void close() {
-            try {
-                tomcat.stop();
-                tomcat.destroy();
-            } catch (LifecycleException e) {
-                throw new IllegalStateException(e);
-            } finally {
-                try (var paths = Files.walk(baseDir)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                } catch (IOException e) {
-                    // A leftover temp folder is not worth failing a test for.
-                }
-            }
+            server.close();
         }
 
         private final class LargeMessage extends Endpoint {

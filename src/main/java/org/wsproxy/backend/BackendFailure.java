@@ -41,11 +41,6 @@ public final class BackendFailure extends Exception {
         return status;
     }
 
-    /** As {@link #classify(Throwable, boolean, Optional)} for a route without a trustStore. */
-    static BackendFailure classify(Throwable error, boolean timeout) {
-        return classify(error, timeout, Optional.empty());
-    }
-
     /**
      * Classifies what the Tyrus client threw.
      *

@@ -20,14 +20,14 @@ class BackendFailureTest {
 
     @Test
     void failuresAreClassified() {
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new ConnectException("refused")), false).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new UnknownHostException("nowhere")), false).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new SSLHandshakeException("untrusted")), false).status());
-        assertEquals(403, BackendFailure.classify(new DeploymentException("x", new HandshakeException(403, "no")), false).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("Handshake response not received."), false).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("x", new TimeoutException()), false).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("something"), true).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("something"), false).status());
+        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new ConnectException("refused")), false, java.util.Optional.empty()).status());
+        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new UnknownHostException("nowhere")), false, java.util.Optional.empty()).status());
+        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new SSLHandshakeException("untrusted")), false, java.util.Optional.empty()).status());
+        assertEquals(403, BackendFailure.classify(new DeploymentException("x", new HandshakeException(403, "no")), false, java.util.Optional.empty()).status());
+        assertEquals(504, BackendFailure.classify(new DeploymentException("Handshake response not received."), false, java.util.Optional.empty()).status());
+        assertEquals(504, BackendFailure.classify(new DeploymentException("x", new TimeoutException()), false, java.util.Optional.empty()).status());
+        assertEquals(504, BackendFailure.classify(new DeploymentException("something"), true, java.util.Optional.empty()).status());
+        assertEquals(502, BackendFailure.classify(new DeploymentException("something"), false, java.util.Optional.empty()).status());
     }
 
     @Test

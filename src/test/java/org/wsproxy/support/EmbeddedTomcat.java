@@ -13,15 +13,16 @@ import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /** A Tomcat on 127.0.0.1 and a free port, with one empty context. */
-final class EmbeddedTomcat implements AutoCloseable {
+public final class EmbeddedTomcat implements AutoCloseable {
 
     final Tomcat tomcat = new Tomcat();
-    final Context context;
+    /** The one context, for the test to add servlets, initializers and endpoints to before {@link #start()}. */
+    public final Context context;
     private final Path baseDir;
     /** Set by {@link #tls}, before start. */
     private boolean tls;
 
-    EmbeddedTomcat(String contextPath, int port) {
+    public EmbeddedTomcat(String contextPath, int port) {
         try {
             baseDir = Files.createTempDirectory("wsproxy-tomcat");
         } catch (IOException e) {
@@ -77,7 +78,7 @@ final class EmbeddedTomcat implements AutoCloseable {
         return tls ? "https" : "http";
     }
 
-    void start() {
+    public void start() {
         try {
             tomcat.start();
         } catch (LifecycleException e) {
@@ -89,7 +90,7 @@ final class EmbeddedTomcat implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return tomcat.getConnector().getLocalPort();
     }
 
