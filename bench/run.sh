@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The benchmark, end to end, in one command (about 10 minutes):  bench/run.sh
+# Installs nginx and HAProxy from Debian's packages if they are missing, builds wsproxy.war and the
+# load generator, starts an echo backend, nginx, HAProxy and a real Tomcat 10.1 with wsproxy on
+# loopback, runs scenarios a-f against each in turn, and writes bench/results/results.md (the
+# table) and bench/results/results.svg (the chart). Everything it starts, it stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/sbin/haproxy ]; then
+  echo "installing nginx and haproxy from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nginx-light haproxy >/dev/null || apt-get install -y -qq nginx haproxy >/dev/null
+  # Debian starts the packaged services; the benchmark runs its own instances on free ports.
+  (systemctl stop nginx haproxy || service nginx stop; service haproxy stop) >/dev/null 2>&1 || true
+fi
+
+mvn -q -B package -DskipTests
+mvn -q -B -f bench/pom.xml package
+tomcat_home=$(ls -d bench/target/apache-tomcat-*/ | head -1)
+chmod +x "$tomcat_home"/bin/*.sh
+cp="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+
+exec java -Xms512m -Xmx512m -cp "$cp" org.wsproxy.bench.Bench bench target/wsproxy.war "${tomcat_home%/}" "$cp" "$@"
