@@ -18,7 +18,8 @@ final class IdleLoad implements Workload {
     private final LoadLoop loop;
     private final InetSocketAddress address;
     private final String path;
-    private final int count;
+    /** How many connections OPEN opens in all; raised between steps to open more. */
+    int count;
     private final int pending;
     private final ByteBuffer frame;
     private final List<ClientConn> conns = new ArrayList<>();

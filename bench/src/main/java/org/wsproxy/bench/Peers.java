@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +90,7 @@ final class Peers implements AutoCloseable {
     }
 
     /** A CATALINA_BASE of our own over the unpacked distribution, wsproxy.war deployed in it. */
-    Running tomcat(Path catalinaHome, Path war, int backendPort) throws IOException, InterruptedException {
+    Running tomcat(Path catalinaHome, Path war, int backendPort, String extraJvmOptions) throws IOException, InterruptedException {
         Path base = work.resolve("tomcat");
         for (String d : List.of("conf/Catalina/localhost", "webapps", "logs", "temp", "work", "bin")) {
             Files.createDirectories(base.resolve(d));
@@ -107,7 +106,7 @@ final class Peers implements AutoCloseable {
         Files.copy(war, base.resolve("webapps/wsproxy.war"));
         Process p = start("tomcat", List.of(catalinaHome.resolve("bin/catalina.sh").toString(), "run"),
                 Map.of("CATALINA_HOME", catalinaHome.toString(), "CATALINA_BASE", base.toString(),
-                        "JAVA_HOME", System.getProperty("java.home")));
+                        "JAVA_HOME", System.getProperty("java.home"), "JAVA_OPTS", extraJvmOptions));
         awaitPort("tomcat", p, port);
         awaitIndex(p, port);
         return new Running("tomcat", p, port);

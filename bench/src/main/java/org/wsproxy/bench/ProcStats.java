@@ -33,6 +33,46 @@ final class ProcStats {
         return ticks / TICKS_PER_SECOND;
     }
 
+    /** System (kernel) CPU seconds of these processes so far: the share spent in system calls. */
+    static double systemCpuSeconds(List<Long> pids) {
+        long ticks = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                ticks += Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+            } catch (IOException e) {
+                throw new IllegalStateException("process " + pid + " is gone", e);
+            }
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /**
+     * Context switches of all live threads of these processes so far: a thread hand-off per message
+     * shows here as a wake-up per message. Threads that ended are not counted.
+     */
+    static long contextSwitches(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException threadEnded) {
+                        // a thread that ended between the listing and the read
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("process " + pid + " is gone", e);
+            }
+        }
+        return sum;
+    }
+
     static long rssKiB(List<Long> pids) {
         long sum = 0;
         for (long pid : pids) {
