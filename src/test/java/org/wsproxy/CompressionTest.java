@@ -52,8 +52,8 @@ class CompressionTest {
     }
 
     /**
-     * Sizes around the container's 8 KiB read buffer: from 8,193 bytes on, a message is forwarded
-     * in several parts, so the compressed backend leg carries fragmented messages (where Tyrus's
+     * Sizes around the container's 4 KiB message buffer (web.xml): from 4,097 bytes on, a message is
+     * forwarded in several parts, so the compressed backend leg carries fragmented messages (where Tyrus's
      * own deflate extension breaks; see backend.PerMessageDeflate).
      */
     @Test
@@ -61,7 +61,7 @@ class CompressionTest {
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "backendCompression", "true");
              WsClient client = WsClient.connect(proxy.ws("/echo"))) {
-            for (int size : new int[] {0, 10, 8192, 8193, 20_000, 100_000, 1_000_000}) {
+            for (int size : new int[] {0, 10, 4096, 4097, 8192, 8193, 20_000, 100_000, 1_000_000}) {
                 byte[] binary = new byte[size];
                 new Random(size).nextBytes(binary);
                 client.sendBinary(binary);

@@ -137,11 +137,13 @@ public final class BackendConnector implements AutoCloseable {
             session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
         } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
             GrizzlyThreadLocals.release();
+            headers.release();
             boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
             throw BackendFailure.classify(e, timedOut, route.trustStore());
         }
         // The handshake was written on this (container) thread.
         GrizzlyThreadLocals.release();
+        Map<String, List<String>> responseHeaders = headers.release();
         String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
         if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {
             // RFC 6455 section 4.1: a client must fail such a connection; the two legs would disagree.
@@ -149,7 +151,7 @@ public final class BackendConnector implements AutoCloseable {
             throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend chose subprotocol [" + subprotocol
                     + "], which the client did not offer", null);
         }
-        return new BackendConnection(session, subprotocol, headers.responseHeaders());
+        return new BackendConnection(session, subprotocol, responseHeaders);
     }
 
     /**

@@ -8,14 +8,16 @@ import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.HandshakeResponse;
 
 /**
- * Puts the client's end-to-end headers into the backend handshake and keeps the backend's answer.
- * One instance per backend connection.
+ * Puts the client's end-to-end headers into the backend handshake and keeps the backend's answer
+ * until {@link #release()}. One instance per backend connection.
  */
 final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
 
-    private final Map<String, List<String>> headers;
+    /** The client's headers to send; null once released. */
+    private volatile Map<String, List<String>> headers;
     /** Written by the Tyrus thread that reads the handshake answer, read after connectToServer returns. */
     private volatile Map<String, List<String>> responseHeaders = Map.of();
+    private volatile boolean released;
 
     HeaderConfigurator(Map<String, List<String>> headers) {
         this.headers = headers;
@@ -23,6 +25,10 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
 
     @Override
     public void beforeRequest(Map<String, List<String>> request) {
+        Map<String, List<String>> headers = this.headers;
+        if (headers == null) {
+            return;
+        }
         // Tyrus adds an Origin made from the backend URL; a client that sent none must not get one.
         request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
@@ -35,12 +41,26 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
 
     @Override
     public void afterResponse(HandshakeResponse response) {
+        if (released) {
+            return;
+        }
         Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         copy.putAll(response.getHeaders());
         responseHeaders = copy;
     }
 
-    Map<String, List<String>> responseHeaders() {
-        return responseHeaders;
+    /**
+     * Returns the backend's response headers and forgets both header maps. Tyrus keeps the endpoint
+     * config, and with it this configurator, for as long as the backend connection is open: without
+     * this, every open connection would keep a copy of the client's request headers and of the
+     * backend's response headers (1.4 KiB per connection measured, with a dozen request headers).
+     * Called once connectToServer has returned, whether or not it succeeded.
+     */
+    Map<String, List<String>> release() {
+        released = true;
+        headers = null;
+        Map<String, List<String>> answer = responseHeaders;
+        responseHeaders = Map.of();
+        return answer;
     }
 }

@@ -148,6 +148,12 @@ public final class ProxyServer implements AutoCloseable {
         private final Map<String, String> contextParams = new LinkedHashMap<>();
         private final Map<String, ServletDeclaration> servlets = new LinkedHashMap<>();
 
+        {
+            // As the WAR's web.xml does: Tomcat's per-connection message buffers (see webapp/WEB-INF/web.xml).
+            contextParams.put("org.apache.tomcat.websocket.binaryBufferSize", "4096");
+            contextParams.put("org.apache.tomcat.websocket.textBufferSize", "4096");
+        }
+
         public Builder contextPath(String path) {
             this.contextPath = path;
             return this;
