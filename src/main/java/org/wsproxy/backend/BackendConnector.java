@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -72,11 +71,10 @@ public final class BackendConnector implements AutoCloseable {
     private final ThreadPoolConfig workers;
     private final org.glassfish.grizzly.threadpool.ThreadPoolConfig selectors;
     private final Map<String, ClientManager> clients = new ConcurrentHashMap<>();
-    /**
-     * Tyrus's per-session timers (it re-arms an idle-timeout task on every send) for every route:
-     * one thread, as the tasks are short.
-     */
-    private final ScheduledThreadPoolExecutor tyrusTimer;
+    /** Tyrus's per-session timers for every route: one thread, as the tasks are short. */
+    private final TyrusTimer tyrusTimer;
+    /** The masking keys of every backend connection of the application. */
+    private final MaskingKeys maskingKeys = new MaskingKeys();
 
     /**
      * @param appClassLoader the application's class loader; the transport's threads run with it as
@@ -94,15 +92,8 @@ public final class BackendConnector implements AutoCloseable {
                 .setKeepAliveTime(60, TimeUnit.SECONDS)
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
+        this.tyrusTimer = new TyrusTimer(appClassLoader);
         // Grizzly's own config type: Tyrus's refuses fewer than 3 threads, more selectors than cores are wasted.
-        this.tyrusTimer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "wsproxy-backend-timer");
-            thread.setDaemon(true);
-            thread.setContextClassLoader(appClassLoader);
-            return thread;
-        });
-        // Tyrus cancels and re-arms a task per message sent: cancelled tasks must leave the queue at once.
-        this.tyrusTimer.setRemoveOnCancelPolicy(true);
         this.selectors = org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig()
                 .setPoolName("wsproxy-backend-selector")
                 .setCorePoolSize(cores)
@@ -184,6 +175,7 @@ public final class BackendConnector implements AutoCloseable {
         properties.put(ClientProperties.HANDSHAKE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.connectTimeout().toMillis()));
         properties.put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_BACKEND_FRAME_BYTES);
         properties.put(ClientProperties.REDIRECT_ENABLED, false);
+        properties.put(ClientProperties.MASKING_KEY_GENERATOR, maskingKeys);
         if (tls != null) {
             properties.put(ClientProperties.SSL_ENGINE_CONFIGURATOR, tls);
         }
