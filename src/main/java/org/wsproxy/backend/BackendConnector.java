@@ -23,10 +23,10 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Session;
 
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.client.SslEngineConfigurator;
-import org.glassfish.tyrus.client.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientProperties;
 import org.wsproxy.config.Route;
@@ -69,7 +69,7 @@ public final class BackendConnector implements AutoCloseable {
 
     private final ClassLoader appClassLoader;
     private final ThreadPoolConfig workers;
-    private final org.glassfish.grizzly.threadpool.ThreadPoolConfig selectors;
+    private final ThreadPoolConfig selectors;
     private final Map<String, ClientManager> clients = new ConcurrentHashMap<>();
     /** Tyrus's per-session timers for every route: one thread, as the tasks are short. */
     private final TyrusTimer tyrusTimer;
@@ -85,16 +85,20 @@ public final class BackendConnector implements AutoCloseable {
         this.appClassLoader = appClassLoader;
         forgetServerKeyStore(appClassLoader);
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Grizzly's own config type for both pools: under GrizzlyClientProperties' keys Tyrus takes
+        // only that type and silently ignores its own ThreadPoolConfig, which left the workers
+        // unnamed ("Grizzly(n)") and unbounded: 413 of them after the benchmark opened 9,000
+        // connections.
         this.workers = ThreadPoolConfig.defaultConfig()
-                .setPoolName("wsproxy-backend")
+                .setPoolName("wsproxy-backend-worker")
                 .setCorePoolSize(CORE_WORKER_THREADS)
                 .setMaxPoolSize(MAX_WORKER_THREADS)
                 .setKeepAliveTime(60, TimeUnit.SECONDS)
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
         this.tyrusTimer = new TyrusTimer(appClassLoader);
-        // Grizzly's own config type: Tyrus's refuses fewer than 3 threads, more selectors than cores are wasted.
-        this.selectors = org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig()
+        // More selectors than cores are wasted.
+        this.selectors = ThreadPoolConfig.defaultConfig()
                 .setPoolName("wsproxy-backend-selector")
                 .setCorePoolSize(cores)
                 .setMaxPoolSize(cores)

@@ -24,6 +24,8 @@ final class ConnectLoad implements Workload {
     private long stopOpening;
     private int live;
     long completed;
+    /** Every connection that ended, warm-up included: the divisor of the proxy's CPU time. */
+    long total;
     long failed;
     final Histogram connectLatency = new Histogram(60_000_000_000L, 3);
 
@@ -70,6 +72,7 @@ final class ConnectLoad implements Workload {
     @Override
     public void onClosed(ClientConn conn) throws IOException {
         live--;
+        total++;
         long now = System.nanoTime();
         boolean ok = conn.closeCode == 1000;
         if (now >= measureStart && now < measureEnd) {

@@ -102,6 +102,23 @@ final class ProcStats {
         throw new IllegalStateException("no " + name + " in /proc/" + pid + "/status");
     }
 
+    /** Live threads of a process counted by name, digits dropped ("http-nio-exec" 200, ...). */
+    static java.util.Map<String, Integer> threadNames(long pid) {
+        java.util.Map<String, Integer> names = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    names.merge(Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                } catch (IOException threadEnded) {
+                    // ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("process " + pid + " is gone", e);
+        }
+        return names;
+    }
+
     /** Live processes whose parent is {@code pid} (nginx's workers). */
     static List<Long> children(long pid) {
         return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
