@@ -4,6 +4,10 @@
 # load generator, starts an echo backend, nginx, HAProxy and a real Tomcat 10.1 with wsproxy on
 # loopback, runs scenarios a-f against each in turn, and writes bench/results/results.md (the
 # table) and bench/results/results.svg (the chart). Everything it starts, it stops.
+# For a profiling session, BENCH_OPTS passes system properties to the benchmark, e.g.
+#   BENCH_OPTS='-Dbench.only=a -Dbench.tomcatOpts=-XX:StartFlightRecording=filename=/tmp/a.jfr' bench/run.sh
+# (bench.only, bench.seconds, bench.warmup, bench.connections, bench.floodSeconds, bench.jvmWarmup,
+# bench.tomcatOpts: see Bench.java). The published figures use none of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +26,5 @@ tomcat_home=$(ls -d bench/target/apache-tomcat-*/ | head -1)
 chmod +x "$tomcat_home"/bin/*.sh
 cp="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 
-exec java -Xms512m -Xmx512m -cp "$cp" org.wsproxy.bench.Bench bench target/wsproxy.war "${tomcat_home%/}" "$cp" "$@"
+# shellcheck disable=SC2086 # BENCH_OPTS is a list of options
+exec java -Xms512m -Xmx512m ${BENCH_OPTS:-} -cp "$cp" org.wsproxy.bench.Bench bench target/wsproxy.war "${tomcat_home%/}" "$cp"

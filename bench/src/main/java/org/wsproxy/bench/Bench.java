@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Bench {
 
     private static final long SEC = 1_000_000_000L;
+    /** Scenario b's second rate: 50 messages/s on each of the 100 connections. */
+    private static final double LIGHT_RATE = 5000;
 
     private final int seconds = Integer.getInteger("bench.seconds", 10);
     private final int warmup = Integer.getInteger("bench.warmup", 3);
@@ -79,7 +81,10 @@ public final class Bench {
                     // figure is the latency each adds, not the queue of one that cannot keep up.
                     double slowest = rate.entrySet().stream().filter(e -> !e.getKey().equals("direct"))
                             .mapToDouble(Map.Entry::getValue).min().orElseThrow();
-                    latencyAtFixedRate(slowest / 2);
+                    latencyAtFixedRate(slowest / 2, "half the slowest proxy's maximum");
+                    // And a light load, 50 messages/s per connection (a busy chat), for the latency a
+                    // proxy adds when nothing queues.
+                    latencyAtFixedRate(LIGHT_RATE, "light load");
                 }
             }
             if (runs("c")) {
@@ -175,7 +180,7 @@ public final class Bench {
     }
 
     /** Scenario b: the same connections at a fixed total rate, half of the slowest proxy's maximum. */
-    private void latencyAtFixedRate(double rate) throws IOException {
+    private void latencyAtFixedRate(double rate, String label) throws IOException {
         String s = "b";
         Map<String, Double> p50 = new LinkedHashMap<>();
         Map<String, Double> p99 = new LinkedHashMap<>();
@@ -192,8 +197,9 @@ public final class Bench {
                         p50.get(t.name()), p99.get(t.name()), load.messages / load.seconds());
             }
         }
-        results.add(s, String.format(Locale.ROOT, "64 B echo at %,.0f msg/s: p50", rate), "µs", p50, null);
-        results.add(s, String.format(Locale.ROOT, "64 B echo at %,.0f msg/s: p99", rate), "µs", p99, null);
+        String at = String.format(Locale.ROOT, "64 B echo at %,.0f msg/s (%s)", rate, label);
+        results.add(s, at + ": p50", "µs", p50, null);
+        results.add(s, at + ": p99", "µs", p99, null);
         results.add(s, "p50 added over direct", "µs", minus(p50, p50.get("direct")), null);
         results.add(s, "p99 added over direct", "µs", minus(p99, p99.get("direct")),
                 new Results.Bar("wsproxy <= 1000 µs", v -> v.get("wsproxy") <= 1000));
@@ -271,6 +277,7 @@ public final class Bench {
         Map<String, Double> heapPer = new LinkedHashMap<>();
         Map<String, Double> heapPerIdle = new LinkedHashMap<>();
         Map<String, Double> threadsTenth = new LinkedHashMap<>();
+        Map<String, Double> threadsIdleN = new LinkedHashMap<>();
         Map<String, Double> threadsN = new LinkedHashMap<>();
         for (Target t : targets.values()) {
             if (t.process() == null) {
@@ -288,6 +295,7 @@ public final class Bench {
                 threadsTenth.put(t.name(), (double) ProcStats.threads(t.pids()));
                 load.count = n;
                 check(load.run(IdleLoad.Step.OPEN, 300 * SEC), loop, s + " open", t);
+                threadsIdleN.put(t.name(), (double) ProcStats.threads(t.pids()));
                 if (jvm) {
                     heapPerIdle.put(t.name(), (ProcStats.heapAfterGcKiB(pid) - heap0) * 1024.0 / n);
                 }
@@ -299,9 +307,9 @@ public final class Bench {
                     heapPer.put(t.name(), (ProcStats.heapAfterGcKiB(pid) - heap0) * 1024.0 / n);
                 }
                 rssPer.put(t.name(), (rss - rss0) * 1024.0 / n);
-                System.out.printf("e %-8s %d connections: RSS +%.0f B/conn, heap +%s B/conn, threads %.0f at %d, %.0f at %d%n",
-                        t.name(), n, rssPer.get(t.name()), heapPer.get(t.name()), threadsTenth.get(t.name()), tenth,
-                        threadsN.get(t.name()), n);
+                System.out.printf("e %-8s %d connections: RSS +%.0f B/conn, heap +%s B/conn, threads %.0f at %d, %.0f at %d,"
+                                + " %.0f after a message on each%n", t.name(), n, rssPer.get(t.name()), heapPer.get(t.name()),
+                        threadsTenth.get(t.name()), tenth, threadsIdleN.get(t.name()), n, threadsN.get(t.name()));
                 load.run(IdleLoad.Step.CLOSE, 120 * SEC);
             }
         }
@@ -310,9 +318,10 @@ public final class Bench {
                 new Results.Bar("<= 20 KiB", v -> v.get("wsproxy") <= 20));
         results.add(s, "RSS per connection", "KiB", kib(rssPer), null);
         results.add(s, "threads with " + tenth + " open", "threads", threadsTenth, null);
-        results.add(s, "threads with " + n + " open", "threads", threadsN,
+        results.add(s, "threads with " + n + " open", "threads", threadsIdleN,
                 new Results.Bar("wsproxy: same as with " + tenth + " (+-10)",
                         v -> Math.abs(v.get("wsproxy") - threadsTenth.get("wsproxy")) <= 10));
+        results.add(s, "threads after one message on each of the " + n + " at once", "threads", threadsN, null);
         results.note("e: " + n + " connections, not 10,000: each proxied connection holds two sockets in the proxy "
                 + "process and this machine caps a process at 20,000 open files.");
     }
