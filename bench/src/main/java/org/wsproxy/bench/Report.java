@@ -76,14 +76,15 @@ final class Report {
     static String svg(Results results) {
         List<Results.Row> rows = results.rows.stream()
                 .filter(r -> r.values().containsKey("nginx") && r.values().containsKey("wsproxy") && r.values().get("nginx") > 0)
+                .filter(Report::charted)
                 .toList();
         int barW = 22;
         int groupW = 3 * barW + 30;
         int left = 60;
         int top = 40;
         int h = 260;
-        int width = left + rows.size() * groupW + 20;
-        int height = top + h + 150;
+        int width = left + rows.size() * groupW + 120; // room for the last rotated label
+        int height = top + h + 200;
         double max = 2.0;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT,
@@ -119,7 +120,7 @@ final class Report {
             }
             s.append(String.format(Locale.ROOT,
                     "<text transform=\"translate(%d,%d) rotate(40)\">%s %s</text>%n",
-                    x0 + 5, top + h + 14, row.scenario(), escape(row.metric())));
+                    x0 + 5, top + h + 14, row.scenario(), escape(shorten(row.metric()))));
         }
         for (int k = 0; k < names.length; k++) {
             int x = left + k * 110;
@@ -130,6 +131,17 @@ final class Report {
         return s.toString();
     }
 
+    /** Throughput, CPU cost and p99 latency: the figures a ratio to nginx says something about. */
+    private static boolean charted(Results.Row row) {
+        String u = row.unit();
+        return u.equals("messages/s") || u.equals("MB/s") || u.equals("connections/s") || u.contains("CPU")
+                || (u.equals("µs") && row.metric().contains("p99") && !row.metric().contains("p99."));
+    }
+
+    private static String shorten(String metric) {
+        return metric.length() <= 38 ? metric : metric.substring(0, 37) + "…";
+    }
+
     static boolean lowerIsBetter(Results.Row row) {
         String u = row.unit();
         return u.equals("µs") || u.equals("ms") || u.startsWith("KiB") || u.startsWith("MiB") || u.contains("CPU");
@@ -137,6 +149,33 @@ final class Report {
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * Draws the chart again from a results table (bench/results/results.md), e.g. after the chart's
+     * layout changed: {@code Report <results.md> <results.svg>}.
+     */
+    public static void main(String[] args) throws IOException {
+        Results results = new Results();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            String[] cells = line.split("\\|", -1);
+            if (cells.length < 8 || !cells[1].trim().matches("[a-f]")) {
+                continue;
+            }
+            String figure = cells[2].trim();
+            int paren = figure.lastIndexOf(" (");
+            String metric = paren < 0 ? figure : figure.substring(0, paren);
+            String unit = paren < 0 ? "" : figure.substring(paren + 2, figure.length() - 1);
+            Map<String, Double> values = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < PEERS.size(); i++) {
+                String cell = cells[3 + i].trim().replace(",", "");
+                if (!cell.isEmpty()) {
+                    values.put(PEERS.get(i), Double.parseDouble(cell));
+                }
+            }
+            results.add(cells[1].trim(), metric, unit, values, null);
+        }
+        Files.writeString(Path.of(args[1]), svg(results));
     }
 
     static void write(Results results, Path dir, String command) throws IOException {
