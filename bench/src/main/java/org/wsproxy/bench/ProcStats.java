@@ -20,31 +20,27 @@ final class ProcStats {
 
     /** User + system CPU seconds of these processes so far. */
     static double cpuSeconds(List<Long> pids) {
+        return ticks(pids, true) / TICKS_PER_SECOND;
+    }
+
+    /** System (kernel) CPU seconds of these processes so far: the share spent in system calls. */
+    static double systemCpuSeconds(List<Long> pids) {
+        return ticks(pids, false) / TICKS_PER_SECOND;
+    }
+
+    /** Sums stime (and utime if asked) from /proc/<pid>/stat, fields 14 and 15 (man 5 proc). */
+    private static long ticks(List<Long> pids, boolean withUser) {
         long ticks = 0;
         for (long pid : pids) {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                ticks += Long.parseLong(f[12]) + (withUser ? Long.parseLong(f[11]) : 0);
             } catch (IOException e) {
                 throw new IllegalStateException("process " + pid + " is gone", e);
             }
         }
-        return ticks / TICKS_PER_SECOND;
-    }
-
-    /** System (kernel) CPU seconds of these processes so far: the share spent in system calls. */
-    static double systemCpuSeconds(List<Long> pids) {
-        long ticks = 0;
-        for (long pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                ticks += Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
-            } catch (IOException e) {
-                throw new IllegalStateException("process " + pid + " is gone", e);
-            }
-        }
-        return ticks / TICKS_PER_SECOND;
+        return ticks;
     }
 
     /**
