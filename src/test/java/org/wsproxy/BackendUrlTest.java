@@ -30,13 +30,9 @@ class BackendUrlTest {
 
     @Test
     void exactRouteGoesToTheBackendPath() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat"))) {
-            TestBackend.Handshake seen = backend.nextHandshake();
-            assertEquals("/echo", seen.path());
-            assertNull(seen.query());
-        }
+        TestBackend.Handshake seen = backendSees("/chat", "/echo", "/chat");
+        assertEquals("/echo", seen.path());
+        assertNull(seen.query());
     }
 
     @Test
@@ -58,11 +54,7 @@ class BackendUrlTest {
     /** A backend URL ending in "/" is not doubled into "//" by the appended path. */
     @Test
     void backendPathWithTrailingSlashIsJoinedWithOneSlash() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo/"));
-             WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
-            assertEquals("/echo/room1", backend.nextHandshake().path());
-        }
+        assertEquals("/echo/room1", backendSees("/chat/*", "/echo/", "/chat/room1").path());
     }
 
     /** A backend URL without a path: the path below the prefix is the whole backend path. */
@@ -90,74 +82,42 @@ class BackendUrlTest {
 
     @Test
     void forwardPathFalseAlwaysUsesTheBackendPath() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"), "forwardPath", "false");
-             WsClient client = WsClient.connect(proxy.ws("/chat/room1"))) {
-            assertEquals("/echo", backend.nextHandshake().path());
-        }
+        assertEquals("/echo", backendSees("/chat/*", "/echo", "/chat/room1", "forwardPath", "false").path());
     }
 
     @Test
     void clientQueryIsForwarded() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat?x=1&y=2"))) {
-            TestBackend.Handshake seen = backend.nextHandshake();
-            assertEquals("/echo", seen.path());
-            assertEquals("x=1&y=2", seen.query());
-        }
+        TestBackend.Handshake seen = backendSees("/chat", "/echo", "/chat?x=1&y=2");
+        assertEquals("/echo", seen.path());
+        assertEquals("x=1&y=2", seen.query());
     }
 
     @Test
     void clientQueryFollowsTheBackendUrlsQuery() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo?k=v"));
-             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
-            assertEquals("k=v&x=1", backend.nextHandshake().query());
-        }
+        assertEquals("k=v&x=1", backendSees("/chat", "/echo?k=v", "/chat?x=1").query());
     }
 
     /** The query travels as it came: not decoded, so an encoded '&' or '=' stays data. */
     @Test
     void clientQueryIsForwardedStillEncoded() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat?q=a%26b%3Dc&sp=%20"))) {
-            assertEquals("q=a%26b%3Dc&sp=%20", backend.nextHandshake().query());
-        }
+        assertEquals("q=a%26b%3Dc&sp=%20", backendSees("/chat", "/echo", "/chat?q=a%26b%3Dc&sp=%20").query());
     }
 
     @Test
     void forwardQueryFalseKeepsOnlyTheBackendUrlsQuery() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo?k=v"), "forwardQuery", "false");
-             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
-            assertEquals("k=v", backend.nextHandshake().query());
-        }
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), "forwardQuery", "false");
-             WsClient client = WsClient.connect(proxy.ws("/chat?x=1"))) {
-            assertNull(backend.nextHandshake().query());
-        }
+        assertEquals("k=v", backendSees("/chat", "/echo?k=v", "/chat?x=1", "forwardQuery", "false").query());
+        assertNull(backendSees("/chat", "/echo", "/chat?x=1", "forwardQuery", "false").query());
     }
 
     /** The path below the prefix is re-encoded for the backend: an encoded space reaches it as a space. */
     @Test
     void encodedSpaceInPathReachesBackend() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat/a%20b"))) {
-            assertEquals("/echo/a b", backend.nextHandshake().path());
-        }
+        assertEquals("/echo/a b", backendSees("/chat/*", "/echo", "/chat/a%20b").path());
     }
 
     @Test
     void encodedUtf8InPathReachesBackend() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat/caf%C3%A9"))) {
-            assertEquals("/echo/caf\u00e9", backend.nextHandshake().path());
-        }
+        assertEquals("/echo/caf\u00e9", backendSees("/chat/*", "/echo", "/chat/caf%C3%A9").path());
     }
 
     /**
@@ -166,13 +126,9 @@ class BackendUrlTest {
      */
     @Test
     void encodedQuestionMarkStaysInThePath() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat/a%3Fadmin=1"))) {
-            TestBackend.Handshake seen = backend.nextHandshake();
-            assertEquals("/echo/a?admin=1", seen.path());
-            assertNull(seen.query());
-        }
+        TestBackend.Handshake seen = backendSees("/chat/*", "/echo", "/chat/a%3Fadmin=1");
+        assertEquals("/echo/a?admin=1", seen.path());
+        assertNull(seen.query());
     }
 
     /**
@@ -218,12 +174,8 @@ class BackendUrlTest {
     /** An encoded '%' in the query stays encoded: "%2541" is the text "%41", not "A". */
     @Test
     void encodedPercentInQueryStaysEncoded() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
-             WsClient client = WsClient.connect(proxy.ws("/chat?q=a%26admin%3D1&pct=%2541"))) {
-            assertEquals("q=a%26admin%3D1&pct=%2541", backend.nextHandshake().query(),
-                    "decoded once too often, the backend would read the parameters q=a, admin=1, pct=A");
-        }
+        assertEquals("q=a%26admin%3D1&pct=%2541", backendSees("/chat", "/echo", "/chat?q=a%26admin%3D1&pct=%2541").query(),
+                "decoded once too often, the backend would read the parameters q=a, admin=1, pct=A");
     }
 
     /**
@@ -276,6 +228,19 @@ class BackendUrlTest {
             RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat//x").send(proxy.port());
             assertEquals(101, response.status(), response.statusLine());
             assertEquals("/echo/x", backend.nextHandshake().path());
+        }
+    }
+
+    /**
+     * The handshake the backend records when a client connects to {@code clientPath} through a route
+     * from {@code routePattern} to the test backend's {@code backendPath} (with route options).
+     */
+    private static TestBackend.Handshake backendSees(String routePattern, String backendPath, String clientPath,
+                                                     String... options) throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route(routePattern, backend.uri(backendPath), options);
+             WsClient client = WsClient.connect(proxy.ws(clientPath))) {
+            return backend.nextHandshake();
         }
     }
 }

@@ -348,12 +348,7 @@ class HandshakeTest {
         ClientManager tyrus = ClientManager.createClient(GrizzlyClientContainer.class.getName());
         try (ScriptedBackend scripted = ScriptedBackend.choosing(V2);
              ProxyServer proxy = ProxyServer.route("/chat", scripted.uri("/echo"));
-             Session session = tyrus.connectToServer(new Endpoint() {
-                 @Override
-                 public void onOpen(Session session, EndpointConfig config) {
-                     // The test only looks at the handshake.
-                 }
-             }, ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of(V1, V2)).build(), proxy.ws("/chat"))) {
+             Session session = handshakeOnly(tyrus, proxy.ws("/chat"), List.of(V1, V2))) {
             assertEquals(List.of(V1, V2), offered(scripted.nextRequest().header("Sec-WebSocket-Protocol")));
             assertEquals(V2, session.getNegotiatedSubprotocol());
         } finally {
@@ -366,17 +361,22 @@ class HandshakeTest {
         ClientManager tyrus = ClientManager.createClient(GrizzlyClientContainer.class.getName());
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"));
-             Session session = tyrus.connectToServer(new Endpoint() {
-                 @Override
-                 public void onOpen(Session session, EndpointConfig config) {
-                     // The test only looks at the handshake.
-                 }
-             }, ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of(V2, V1)).build(), proxy.ws("/chat"))) {
+             Session session = handshakeOnly(tyrus, proxy.ws("/chat"), List.of(V2, V1))) {
             assertEquals(List.of(V2, V1), offered(backend.nextHandshake().header("Sec-WebSocket-Protocol")));
             assertEquals(V2, session.getNegotiatedSubprotocol());
         } finally {
             tyrus.shutdown();
         }
+    }
+
+    /** A Tyrus client session that offers these subprotocols and does nothing once open. */
+    private static Session handshakeOnly(ClientManager tyrus, URI uri, List<String> subprotocols) throws Exception {
+        return tyrus.connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session session, EndpointConfig config) {
+                // The test only looks at the handshake.
+            }
+        }, ClientEndpointConfig.Builder.create().preferredSubprotocols(subprotocols).build(), uri);
     }
 
     // --- The client's 101 ---------------------------------------------------------------------

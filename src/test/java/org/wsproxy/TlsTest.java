@@ -65,6 +65,17 @@ class TlsTest {
         assertArrayEquals(large, client.nextBinary());
     }
 
+    /**
+     * Asserts that a client of route [r] at /chat gets 502, and returns the warning logged for it,
+     * which names the route and the backend URL.
+     */
+    private static String badGatewayWarning(LogCapture log, ProxyServer proxy, URI backendUrl) throws Exception {
+        assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
+        String line = warning(log);
+        assertTrue(line.contains("route [r]") && line.contains("[" + backendUrl + "]"), line);
+        return line;
+    }
+
     private static String warning(LogCapture log) {
         return log.messages().stream().filter(m -> m.startsWith("WARNING")).findFirst()
                 .orElseThrow(() -> new AssertionError("no warning logged; got " + log.messages()));
@@ -90,9 +101,7 @@ class TlsTest {
         try (LogCapture log = new LogCapture(RouteHandler.class.getName());
              TestBackend backend = TestBackend.startTls(localhost);
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
-            assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
-            String line = warning(log);
-            assertTrue(line.contains("route [r]") && line.contains("[" + backend.uri("/echo") + "]"), line);
+            String line = badGatewayWarning(log, proxy, backend.uri("/echo"));
             assertTrue(line.contains("certificate is not trusted"), line);
             assertTrue(line.contains("502"), line);
             assertTrue(backend.noHandshake(), "TLS failed before any HTTP request");
@@ -106,9 +115,7 @@ class TlsTest {
         try (LogCapture log = new LogCapture(RouteHandler.class.getName());
              TestBackend backend = TestBackend.startTls(localhost);
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), trusting(other))) {
-            assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
-            String line = warning(log);
-            assertTrue(line.contains("route [r]") && line.contains("[" + backend.uri("/echo") + "]"), line);
+            String line = badGatewayWarning(log, proxy, backend.uri("/echo"));
             assertTrue(line.contains("certificate is not trusted"), line);
         }
     }
@@ -135,9 +142,7 @@ class TlsTest {
         try (LogCapture log = new LogCapture(RouteHandler.class.getName());
              TestBackend backend = TestBackend.startTls(other);
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), trusting(other))) {
-            assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
-            String line = warning(log);
-            assertTrue(line.contains("route [r]") && line.contains("[" + backend.uri("/echo") + "]"), line);
+            String line = badGatewayWarning(log, proxy, backend.uri("/echo"));
             assertTrue(line.contains("certificate does not match the host of the backend URL"), line);
             assertTrue(line.contains("127.0.0.1"), "names the host it was checked against: " + line);
             assertTrue(backend.noHandshake(), "TLS failed before any HTTP request");
@@ -150,9 +155,7 @@ class TlsTest {
         try (LogCapture log = new LogCapture(RouteHandler.class.getName());
              TestBackend backend = TestBackend.startTls(expired);
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), trusting(expired))) {
-            assertEquals(502, WsClient.refusedStatus(proxy.ws("/chat"), Map.of()));
-            String line = warning(log);
-            assertTrue(line.contains("route [r]") && line.contains("[" + backend.uri("/echo") + "]"), line);
+            String line = badGatewayWarning(log, proxy, backend.uri("/echo"));
             assertTrue(line.contains("certificate, or one of its issuers, has expired (NotAfter: "), line);
         }
     }

@@ -17,7 +17,6 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
     private volatile Map<String, List<String>> headers;
     /** Written by the Tyrus thread that reads the handshake answer, read after connectToServer returns. */
     private volatile Map<String, List<String>> responseHeaders = Map.of();
-    private volatile boolean released;
 
     HeaderConfigurator(Map<String, List<String>> headers) {
         this.headers = headers;
@@ -41,8 +40,8 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
 
     @Override
     public void afterResponse(HandshakeResponse response) {
-        if (released) {
-            return;
+        if (headers == null) {
+            return; // released: connectToServer has already returned
         }
         Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         copy.putAll(response.getHeaders());
@@ -57,7 +56,6 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
      * Called once connectToServer has returned, whether or not it succeeded.
      */
     Map<String, List<String>> release() {
-        released = true;
         headers = null;
         Map<String, List<String>> answer = responseHeaders;
         responseHeaders = Map.of();

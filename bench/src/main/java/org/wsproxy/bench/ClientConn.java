@@ -127,7 +127,6 @@ final class ClientConn {
                 break; // the socket's send buffer is full: OP_WRITE resumes
             }
         }
-        java.util.Arrays.fill(gather, null);
         if (!key.isValid()) {
             return;
         }

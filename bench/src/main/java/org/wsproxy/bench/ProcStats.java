@@ -50,23 +50,28 @@ final class ProcStats {
     static long contextSwitches(List<Long> pids) {
         long sum = 0;
         for (long pid : pids) {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                            }
+            for (Path task : tasks(pid)) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                         }
-                    } catch (IOException threadEnded) {
-                        // a thread that ended between the listing and the read
                     }
+                } catch (IOException threadEnded) {
+                    // a thread that ended between the listing and the read
                 }
-            } catch (IOException e) {
-                throw new IllegalStateException("process " + pid + " is gone", e);
             }
         }
         return sum;
+    }
+
+    /** /proc/<pid>/task/*: one directory per live thread. */
+    private static List<Path> tasks(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("process " + pid + " is gone", e);
+        }
     }
 
     static long rssKiB(List<Long> pids) {
@@ -101,16 +106,12 @@ final class ProcStats {
     /** Live threads of a process counted by name, digits dropped ("http-nio-exec" 200, ...). */
     static java.util.Map<String, Integer> threadNames(long pid) {
         java.util.Map<String, Integer> names = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    names.merge(Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#"), 1, Integer::sum);
-                } catch (IOException threadEnded) {
-                    // ended between the listing and the read
-                }
+        for (Path task : tasks(pid)) {
+            try {
+                names.merge(Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            } catch (IOException threadEnded) {
+                // ended between the listing and the read
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("process " + pid + " is gone", e);
         }
         return names;
     }
