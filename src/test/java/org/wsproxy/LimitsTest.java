@@ -2,16 +2,19 @@ package org.wsproxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.ScriptedBackend;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
 
-/** maxMessageSize, idleTimeout and pingInterval, as the client and the backend see them. */
+/** maxMessageSize, idleTimeout, pingInterval and maxConnections, as the client and the backend see them. */
 class LimitsTest {
 
     @Test
@@ -93,6 +96,48 @@ class LimitsTest {
             }
             assertNotNull(client.nextPing(2), "pings were sent meanwhile");
             assertEquals(1, backend.openSessions());
+        }
+    }
+
+    @Test
+    void handshakePastMaxConnectionsGets503WithRetryAfterAndTheOpenOnesAreUnaffected() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "maxConnections", "2");
+             WsClient first = WsClient.connect(proxy.ws("/echo"));
+             WsClient second = WsClient.connect(proxy.ws("/echo"))) {
+            backend.nextHandshake();
+            backend.nextHandshake();
+
+            WsClient.Refused refused = assertThrows(WsClient.Refused.class, () -> WsClient.connect(proxy.ws("/echo")));
+            assertEquals(503, refused.status);
+            assertEquals(List.of("5"), refused.headers.get("retry-after"));
+            assertTrue(backend.noHandshake(), "the refused handshake opened no backend connection");
+
+            for (WsClient open : List.of(first, second)) {
+                open.sendText("still served");
+                assertEquals("still served", open.nextText());
+            }
+            assertEquals(2, backend.openSessions());
+
+            // A slot frees once both legs of a connection have closed.
+            first.close(1000, "done");
+            assertEquals(1000, backend.nextClose(5).getCloseCode().getCode());
+            assertEquals(1, proxy.awaitRelays(1, 5));
+            try (WsClient third = WsClient.connect(proxy.ws("/echo"))) {
+                third.sendText("third");
+                assertEquals("third", third.nextText());
+            }
+        }
+    }
+
+    @Test
+    void refusedHandshakesDoNotHoldASlot() throws Exception {
+        // Handshakes that fail (here: the backend is down, 502) give their slot back at once.
+        try (ProxyServer proxy = ProxyServer.route("/echo",
+                java.net.URI.create("ws://127.0.0.1:" + ScriptedBackend.unusedPort() + "/echo"), "maxConnections", "1")) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(502, WsClient.refusedStatus(proxy.ws("/echo"), java.util.Map.of()), "attempt " + i);
+            }
         }
     }
 }

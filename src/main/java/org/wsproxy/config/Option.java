@@ -76,8 +76,9 @@ final class Option<T> {
             "send the container's authenticated user name to the backend as X-Forwarded-User");
     static final Option<Boolean> BACKEND_COMPRESSION = new Option<>("backendCompression", Kind.OPTIONAL, "false",
             Parsers::bool, "offer permessage-deflate to the backend");
-    static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.PLANNED, "0",
-            Parsers.intAtLeast(0), "most client connections open at once on this route; 0 = no limit");
+    static final Option<Integer> MAX_CONNECTIONS = new Option<>("maxConnections", Kind.OPTIONAL, "0",
+            Parsers.intAtLeast(0), "most connections open or opening at once on this route (each holds a backend"
+            + " connection); past it, handshakes get 503 with Retry-After; 0 = no limit");
 
     static final Option<List<String>> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.PLANNED, "",
             Parsers::addressBlocks, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");

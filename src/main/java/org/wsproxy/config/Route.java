@@ -30,6 +30,7 @@ public final class Route {
     private final Duration idleTimeout;
     private final Duration pingInterval;
     private final long maxMessageSize;
+    private final int maxConnections;
     /** Null when the JVM's trust store is used. */
     private final Path trustStore;
     /** Null when not set. Never shown: not in toString(), not in any message. */
@@ -59,6 +60,7 @@ public final class Route {
         this.idleTimeout = get(values, Option.IDLE_TIMEOUT);
         this.pingInterval = get(values, Option.PING_INTERVAL);
         this.maxMessageSize = get(values, Option.MAX_MESSAGE_SIZE);
+        this.maxConnections = get(values, Option.MAX_CONNECTIONS);
         this.trustStore = get(values, Option.TRUST_STORE);
         this.trustStorePassword = get(values, Option.TRUST_STORE_PASSWORD);
         this.trustStoreType = get(values, Option.TRUST_STORE_TYPE);
@@ -140,6 +142,11 @@ public final class Route {
     /** In bytes, at most {@link Integer#MAX_VALUE}; 0 = no limit of our own. */
     public long maxMessageSize() {
         return maxMessageSize;
+    }
+
+    /** Connections open or opening at once on this route; 0 = no limit. */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** An absolute path to a file that was readable at deployment; empty = the JVM's trust store. */

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,21 +24,36 @@ import org.wsproxy.relay.Relay;
 /**
  * Answers the handshakes of one route. Everything here happens before the client's 101, so every
  * refusal is an HTTP status the client can see: 405 and 426 for requests that are not WebSocket
- * handshakes, 400 for malformed ones, 403 for a foreign Origin, then the backend's verdict.
+ * handshakes, 400 for malformed ones, 403 for a foreign Origin, 503 for a route at its
+ * maxConnections, then the backend's verdict.
  */
 public final class RouteHandler {
 
     private static final Logger LOG = System.getLogger(RouteHandler.class.getName());
 
+    /**
+     * Seconds, the Retry-After of a 503 for a full route: long enough that a client retrying at
+     * once does not turn a full route into a handshake storm, short enough for a connection of a
+     * busy chat route to have closed in the meantime.
+     */
+    static final int FULL_RETRY_AFTER_SECONDS = 5;
+
     private final Route route;
     private final ProxyRuntime runtime;
     private final Relay.Settings settings;
+    private final ConnectionLimit connections;
+    /**
+     * True from the first handshake refused for maxConnections until one is let through again, so
+     * that a full route logs one warning rather than one per refused client.
+     */
+    private final AtomicBoolean fullLogged = new AtomicBoolean();
 
     RouteHandler(Route route, ProxyRuntime runtime) {
         this.route = route;
         this.runtime = runtime;
         this.settings = new Relay.Settings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
                 route.connectTimeout());
+        this.connections = new ConnectionLimit(route.maxConnections());
     }
 
     public Route route() {
@@ -58,7 +74,20 @@ public final class RouteHandler {
             refuse(response, refused.status(), refused.getMessage());
             return;
         }
-        Relay relay = new Relay(route.name(), settings, runtime.timer(), runtime.relays());
+        if (!connections.tryAcquire()) {
+            if (fullLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: maxConnections [" + connections.max()
+                        + "] reached; answering new handshakes with 503 until connections close");
+            }
+            response.setHeader("Retry-After", Integer.toString(FULL_RETRY_AFTER_SECONDS));
+            refuse(response, 503, "route has reached its connection limit; retry later");
+            return;
+        }
+        fullLogged.set(false);
+        Relay relay = new Relay(route.name(), settings, runtime.timer(), closed -> {
+            connections.release();
+            runtime.relays().relayClosed(closed);
+        });
         runtime.relays().add(relay);
         BackendConnection backend;
         try {

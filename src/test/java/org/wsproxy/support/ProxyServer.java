@@ -120,8 +120,13 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Waits up to {@code seconds} for every relay to be released; returns how many are left. */
     public int awaitNoRelays(long seconds) throws InterruptedException {
+        return awaitRelays(0, seconds);
+    }
+
+    /** Waits up to {@code seconds} until at most {@code left} relays are held; returns how many are. */
+    public int awaitRelays(int left, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (openRelays() > 0 && System.nanoTime() < deadline) {
+        while (openRelays() > left && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return openRelays();
