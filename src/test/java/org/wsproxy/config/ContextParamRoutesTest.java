@@ -52,6 +52,7 @@ class ContextParamRoutesTest {
         assertEquals(Duration.ZERO, r.idleTimeout());
         assertEquals(Duration.ZERO, r.pingInterval());
         assertEquals(0, r.maxMessageSize());
+        assertEquals(0, r.maxConnections());
         assertEquals(Optional.empty(), r.trustStore());
         assertEquals(Optional.empty(), r.trustStorePassword());
         assertEquals(KeyStore.getDefaultType(), r.trustStoreType());
@@ -73,6 +74,7 @@ class ContextParamRoutesTest {
                 "wsproxy.route.chat.idleTimeout", "5m",
                 "wsproxy.route.chat.pingInterval", "30s",
                 "wsproxy.route.chat.maxMessageSize", "64KiB",
+                "wsproxy.route.chat.maxConnections", " 2000 ",
                 "wsproxy.route.chat.trustStore", store.toString(),
                 "wsproxy.route.chat.trustStorePassword", "s3cret",
                 "wsproxy.route.chat.trustStoreType", "JKS",
@@ -90,6 +92,7 @@ class ContextParamRoutesTest {
         assertEquals(Duration.ofMinutes(5), r.idleTimeout());
         assertEquals(Duration.ofSeconds(30), r.pingInterval());
         assertEquals(65536, r.maxMessageSize());
+        assertEquals(2000, r.maxConnections());
         assertEquals(Optional.of(store.toAbsolutePath()), r.trustStore());
         assertEquals(Optional.of("s3cret"), r.trustStorePassword());
         assertEquals("JKS", r.trustStoreType());
@@ -169,6 +172,9 @@ class ContextParamRoutesTest {
         "maxMessageSize     | 64k             | expected a size such as 512B, 64KiB, 5MiB",
         "maxMessageSize     | 2GiB            | at most 2147483647 bytes",
         "maxMessageSize     | 99999999999999999999 | expected a size of at most",
+        "maxConnections     | -1              | expected a whole number from 0 to 2147483647",
+        "maxConnections     | 1e3             | expected a whole number from 0 to 2147483647",
+        "maxConnections     | 3000000000      | expected a whole number from 0 to 2147483647",
         "trustStore         | /no/such/trust.p12 | is not a file",
         "trustStore         | ''              | expected the path of a readable trust store file",
         "trustStoreType     | NOPE            | expected a KeyStore type this JVM supports",

@@ -13,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on 127.0.0.1 in front of another port, so that a test can make one side of a
  * WebSocket connection vanish: {@link #resetAll()} ends every relayed connection with a TCP reset
- * and no close frame, as a crashed process or a dropped network would.
+ * and no close frame, as a crashed process or a dropped network would; {@link #freeze()} stops
+ * every byte in both directions while the connections stay open, as a hung peer, a dead NAT entry
+ * or a pulled cable does (no FIN, no reset: only a timeout can tell).
  */
 public final class TcpRelay implements AutoCloseable {
 
@@ -21,6 +23,8 @@ public final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** Guarded by {@code this}: while true, the pumps hold what they read instead of writing it. */
+    private boolean frozen;
 
     public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -56,15 +60,32 @@ public final class TcpRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    awaitThaw();
                     out.write(buffer, 0, n);
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // One side ended; the other pump ends too.
             }
             closeQuietly(to);
         }, "tcp-relay-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Stops relaying in both directions, leaving every connection open. */
+    public synchronized void freeze() {
+        frozen = true;
+    }
+
+    private synchronized void awaitThaw() throws InterruptedException {
+        while (frozen) {
+            wait();
+        }
+    }
+
+    private synchronized void thaw() {
+        frozen = false;
+        notifyAll();
     }
 
     /** Resets every relayed connection on both sides: no FIN, no close frame. */
@@ -92,5 +113,7 @@ public final class TcpRelay implements AutoCloseable {
     public void close() throws IOException {
         listener.close();
         resetAll();
+        // Frozen pumps wake to write into a closed socket, and end.
+        thaw();
     }
 }

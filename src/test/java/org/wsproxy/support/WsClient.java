@@ -37,6 +37,8 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final BlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    /** System.nanoTime() when the close (or the failure) arrived; written before {@link #closed} completes. */
+    private volatile long closedAtNanos;
 
     private WsClient(URI uri, List<String> subprotocols, Map<String, String> headers) {
         this(HTTP, uri, subprotocols, headers);
@@ -175,6 +177,14 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** When the close arrived, as {@link System#nanoTime()}; call after {@link #awaitClose(long)}. */
+    public long closedAtNanos() {
+        if (!closed.isDone()) {
+            throw new IllegalStateException("no close yet");
+        }
+        return closedAtNanos;
+    }
+
     /** Closes politely (1000) if still open, waits up to a second for the answer, then drops the connection. */
     @Override
     public void close() {
@@ -249,12 +259,14 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAtNanos = System.nanoTime();
             closed.complete(new Close(statusCode, reason));
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
+            closedAtNanos = System.nanoTime();
             closed.complete(new Close(1006, String.valueOf(error)));
         }
     }

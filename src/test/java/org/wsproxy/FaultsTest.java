@@ -1,0 +1,157 @@
+package org.wsproxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.wsproxy.support.BackendProcess;
+import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.TcpRelay;
+import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.WsClient;
+
+/**
+ * Faults of the processes and the network around the proxy: a backend killed with SIGKILL, a
+ * connection that stalls (no FIN, no reset) on either leg. Each test ends with every relay
+ * released, since a proxy that survives a fault by leaking the pair has not survived it.
+ */
+class FaultsTest {
+
+    /** The bar: a client learns that its backend died within a second. */
+    private static final Duration KILL_NOTICE = Duration.ofSeconds(1);
+
+    @Test
+    void killedBackendClosesEveryClientWith1014WithinASecondAnswers502WhileDownAndServesAgainOnceBack() throws Exception {
+        int clients = 20;
+        BackendProcess backend = BackendProcess.start(0);
+        int port = backend.port();
+        URI backendUri = URI.create("ws://127.0.0.1:" + port + "/echo");
+        try (ProxyServer proxy = ProxyServer.route("/echo", backendUri)) {
+            List<WsClient> open = new ArrayList<>();
+            AtomicBoolean streaming = new AtomicBoolean(true);
+            Thread sender = null;
+            try {
+                for (int i = 0; i < clients; i++) {
+                    WsClient client = WsClient.connect(proxy.ws("/echo"));
+                    open.add(client);
+                    client.sendText("hello " + i);
+                    assertEquals("hello " + i, client.nextText());
+                }
+                // Mid-stream: every client has messages on their way both ways when the backend dies.
+                sender = new Thread(() -> {
+                    byte[] payload = new byte[8192];
+                    for (long n = 0; streaming.get() && n < 1_000_000; n++) {
+                        try {
+                            open.get((int) (n % clients)).sendBinary(payload);
+                        } catch (RuntimeException closed) {
+                            return;
+                        }
+                    }
+                }, "faults-sender");
+                sender.start();
+                for (WsClient client : open) {
+                    assertEquals(8192, client.nextBinary().length, "traffic flows before the kill");
+                }
+
+                long killedAt = System.nanoTime();
+                backend.kill();
+                for (int i = 0; i < clients; i++) {
+                    WsClient client = open.get(i);
+                    WsClient.Close close = client.awaitClose(5);
+                    assertEquals(1014, close.code(), "client " + i + ": " + close);
+                    long after = client.closedAtNanos() - killedAt;
+                    assertTrue(after <= KILL_NOTICE.toNanos(), "client " + i + " got its 1014 "
+                            + TimeUnit.NANOSECONDS.toMillis(after) + " ms after the kill");
+                }
+                streaming.set(false);
+                sender.join(10_000);
+                assertEquals(0, proxy.awaitNoRelays(5), "relays left after the backend died");
+
+                // While it is down: 502, and nothing held.
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(502, WsClient.refusedStatus(proxy.ws("/echo"), Map.of()), "handshake " + i + " while down");
+                }
+                assertEquals(0, proxy.openRelays());
+
+                // Back on the same port: the same proxy, untouched, serves again.
+                backend = BackendProcess.start(port);
+                try (WsClient again = WsClient.connect(proxy.ws("/echo"))) {
+                    again.sendText("back");
+                    assertEquals("back", again.nextText());
+                }
+            } finally {
+                streaming.set(false);
+                if (sender != null) {
+                    sender.join(10_000);
+                }
+                open.forEach(WsClient::close);
+            }
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Test
+    void clientThatStallsIsFoundByPingsAndItsBackendGets1001() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "pingInterval", "300ms");
+             TcpRelay network = new TcpRelay(proxy.port());
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + network.port() + "/echo"))) {
+            client.sendText("before");
+            assertEquals("before", client.nextText());
+            backend.nextHandshake();
+
+            long frozenAt = System.nanoTime();
+            network.freeze();
+            assertEquals(1001, backend.nextClose(5).getCloseCode().getCode());
+            long after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
+            assertTrue(after >= 600, "the client was given two ping intervals, not " + after + " ms");
+            assertEquals(0, proxy.awaitNoRelays(15), "the pair of the stalled client was not released");
+        }
+    }
+
+    @Test
+    void backendThatStallsIsFoundByPingsAndItsClientGets1014() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             TcpRelay network = new TcpRelay(backend.port());
+             ProxyServer proxy = ProxyServer.route("/echo", URI.create("ws://127.0.0.1:" + network.port() + "/echo"),
+                     "pingInterval", "300ms");
+             WsClient client = WsClient.connect(proxy.ws("/echo"))) {
+            client.sendText("before");
+            assertEquals("before", client.nextText());
+
+            long frozenAt = System.nanoTime();
+            network.freeze();
+            WsClient.Close close = client.awaitClose(5);
+            assertEquals(1014, close.code(), close.toString());
+            long after = TimeUnit.NANOSECONDS.toMillis(client.closedAtNanos() - frozenAt);
+            assertTrue(after >= 600, "the backend was given two ping intervals, not " + after + " ms");
+            assertEquals(0, proxy.awaitNoRelays(15), "the pair of the stalled backend was not released");
+        }
+    }
+
+    @Test
+    void stalledConnectionIsClosedByIdleTimeoutOnTheSideStillThere() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "idleTimeout", "500ms");
+             TcpRelay network = new TcpRelay(proxy.port());
+             WsClient client = WsClient.connect(URI.create("ws://127.0.0.1:" + network.port() + "/echo"))) {
+            client.sendText("before");
+            assertEquals("before", client.nextText());
+
+            network.freeze();
+            var close = backend.nextClose(5);
+            assertEquals(1001, close.getCloseCode().getCode());
+            assertEquals("idle timeout", close.getReasonPhrase());
+            assertEquals(0, proxy.awaitNoRelays(15), "the pair of the stalled client was not released");
+        }
+    }
+}
