@@ -123,6 +123,7 @@ class CloseTest {
             assertEquals(1001, seen.getCloseCode().getCode());
             assertTrue(System.nanoTime() - start < 1_000_000_000L);
             client.close();
+            assertEquals(0, proxy.awaitNoRelays(5), "the pair of the vanished client was not released");
         }
     }
 
@@ -136,6 +137,7 @@ class CloseTest {
             relay.resetAll();
             WsClient.Close seen = client.awaitClose(1);
             assertEquals(1014, seen.code());
+            assertEquals(0, viaRelay.awaitNoRelays(5), "the pair of the vanished backend was not released");
         }
     }
 
