@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.wsproxy.support.BackendProcess;
 import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.ScriptedBackend;
 import org.wsproxy.support.TcpRelay;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
@@ -152,6 +153,31 @@ class FaultsTest {
             assertEquals(1001, close.getCloseCode().getCode());
             assertEquals("idle timeout", close.getReasonPhrase());
             assertEquals(0, proxy.awaitNoRelays(15), "the pair of the stalled client was not released");
+        }
+    }
+
+    @Test
+    void backendThatAnswersAfterTheConnectTimeoutIsNotLeftOpen() throws Exception {
+        try (ScriptedBackend late = ScriptedBackend.answeringAfter(Duration.ofMillis(1200));
+             ProxyServer proxy = ProxyServer.route("/echo", late.uri("/echo"), "connectTimeout", "300ms")) {
+            assertEquals(504, WsClient.refusedStatus(proxy.ws("/echo"), Map.of()));
+            // Its 101 would come a second later, for a client that is long gone. The proxy drops
+            // the connection at the timeout ("end of stream"); had the answer raced the timeout,
+            // it would close the session it opened instead ("close 1001"). Either way, nothing stays open.
+            String ending = late.nextEnding(10);
+            assertTrue("end of stream".equals(ending) || "close 1001".equals(ending), String.valueOf(ending));
+            assertEquals(0, proxy.awaitNoRelays(5));
+        }
+    }
+
+    @Test
+    void backendThatNeverAnswersIsDisconnectedAfterThe504() throws Exception {
+        try (ScriptedBackend silent = ScriptedBackend.silent();
+             ProxyServer proxy = ProxyServer.route("/echo", silent.uri("/echo"), "connectTimeout", "300ms")) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(504, WsClient.refusedStatus(proxy.ws("/echo"), Map.of()), "attempt " + i);
+                assertEquals("end of stream", silent.nextEnding(5), "attempt " + i + ": the connection is not left open");
+            }
         }
     }
 }

@@ -75,6 +75,8 @@ public final class BackendConnector implements AutoCloseable {
     private final TyrusTimer tyrusTimer;
     /** The masking keys of every backend connection of the application. */
     private final MaskingKeys maskingKeys = new MaskingKeys();
+    /** Closes what Tyrus leaves open after a handshake timeout. */
+    private final UnansweredHandshakes unanswered;
 
     /**
      * @param appClassLoader the application's class loader; the transport's threads run with it as
@@ -104,6 +106,7 @@ public final class BackendConnector implements AutoCloseable {
                 .setMaxPoolSize(cores)
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
+        this.unanswered = new UnansweredHandshakes(GrizzlyClientContainer.class.getClassLoader(), workers, selectors);
     }
 
     /**
@@ -126,14 +129,18 @@ public final class BackendConnector implements AutoCloseable {
                 .extensions(route.backendCompression() ? List.of(new PerMessageDeflate()) : List.of())
                 .configurator(headers)
                 .build();
+        unanswered.watch();
         long start = System.nanoTime();
         Session session;
         try {
             session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
         } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
             GrizzlyThreadLocals.release();
-            headers.release();
             boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
+            if (timedOut) {
+                unanswered.close(headers.request());
+            }
+            headers.release();
             throw BackendFailure.classify(e, timedOut, route.trustStore());
         }
         // The handshake was written on this (container) thread.
@@ -248,6 +255,7 @@ public final class BackendConnector implements AutoCloseable {
     @Override
     public void close() {
         clients.clear();
+        unanswered.close();
         tyrusTimer.shutdownNow();
         ClassLoader tyrusLoader = GrizzlyClientContainer.class.getClassLoader();
         if (tyrusLoader != appClassLoader) {

@@ -17,6 +17,11 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
     private volatile Map<String, List<String>> headers;
     /** Written by the Tyrus thread that reads the handshake answer, read after connectToServer returns. */
     private volatile Map<String, List<String>> responseHeaders = Map.of();
+    /**
+     * The header map of the request Tyrus built (the instance, which identifies the connection
+     * that carried it: see {@link UnansweredHandshakes}); null before beforeRequest and once released.
+     */
+    private volatile Map<String, List<String>> request;
 
     HeaderConfigurator(Map<String, List<String>> headers) {
         this.headers = headers;
@@ -28,6 +33,7 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
         if (headers == null) {
             return;
         }
+        this.request = request;
         // Tyrus adds an Origin made from the backend URL; a client that sent none must not get one.
         request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
@@ -48,6 +54,11 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
         responseHeaders = copy;
     }
 
+    /** The header map Tyrus sent the handshake with; null if none was built or after {@link #release()}. */
+    Map<String, List<String>> request() {
+        return request;
+    }
+
     /**
      * Returns the backend's response headers and forgets both header maps. Tyrus keeps the endpoint
      * config, and with it this configurator, for as long as the backend connection is open: without
@@ -57,6 +68,7 @@ final class HeaderConfigurator extends ClientEndpointConfig.Configurator {
      */
     Map<String, List<String>> release() {
         headers = null;
+        request = null;
         Map<String, List<String>> answer = responseHeaders;
         responseHeaders = Map.of();
         return answer;

@@ -120,8 +120,18 @@ public final class Relay {
     public void backendOpened(Session session, Runnable afterBackendWrite) {
         SessionSender sender = new SessionSender(session, afterBackendWrite);
         synchronized (this) {
-            backend = sender;
-            timerTask = timer.schedule(this::expireHandoff, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (state != State.CLOSED) {
+                backend = sender;
+                timerTask = timer.schedule(this::expireHandoff, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                sender = null;
+            }
+        }
+        if (sender != null) {
+            // The backend answered after connectTimeout: its client got a 504 and the relay was
+            // released. The backend client opens the session all the same; nobody would close it.
+            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: the backend answered after its client was refused; closing it");
+            close(sender, CloseCodes.reason(CloseCodes.GOING_AWAY, "client gone"));
+            return;
         }
         backendToClient.register(session);
     }

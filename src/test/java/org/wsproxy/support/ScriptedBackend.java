@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,9 +23,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@link #silent()}: accepts the TCP connection, reads the handshake and never answers it;</li>
  * <li>{@link #choosing(String)}: answers 101 with exactly the given Sec-WebSocket-Protocol, whatever
- *     was offered, then echoes data frames and answers a close with the same close.</li>
+ *     was offered, then echoes data frames and answers a close with the same close;</li>
+ * <li>{@link #answeringAfter(Duration)}: the same without a subprotocol, after a delay.</li>
  * </ul>
- * Every request head it reads is recorded. Connections are held until {@link #close()}.
+ * Every request head it reads is recorded, and so is every connection the proxy ends (a close
+ * frame or the end of the stream). Connections are held until {@link #close()}.
  */
 public final class ScriptedBackend implements AutoCloseable {
 
@@ -39,12 +42,16 @@ public final class ScriptedBackend implements AutoCloseable {
 
     /** Null = never answer the handshake. */
     private final String subprotocol;
+    private final Duration answerDelay;
     private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    /** How each connection ended, by the proxy's doing: "close <code>" or "end of stream". */
+    private final BlockingQueue<String> endings = new LinkedBlockingQueue<>();
 
-    private ScriptedBackend(String subprotocol) throws IOException {
+    private ScriptedBackend(String subprotocol, Duration answerDelay) throws IOException {
         this.subprotocol = subprotocol;
+        this.answerDelay = answerDelay;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "scripted-backend-accept");
         acceptor.setDaemon(true);
@@ -53,12 +60,17 @@ public final class ScriptedBackend implements AutoCloseable {
 
     /** Accepts connections and reads their handshakes, and never answers. */
     public static ScriptedBackend silent() throws IOException {
-        return new ScriptedBackend(null);
+        return new ScriptedBackend(null, Duration.ZERO);
     }
 
     /** Answers every handshake with 101 and this Sec-WebSocket-Protocol ("" = no such header). */
     public static ScriptedBackend choosing(String subprotocol) throws IOException {
-        return new ScriptedBackend(subprotocol);
+        return new ScriptedBackend(subprotocol, Duration.ZERO);
+    }
+
+    /** Answers every handshake with 101 (no subprotocol) once {@code delay} has passed. */
+    public static ScriptedBackend answeringAfter(Duration delay) throws IOException {
+        return new ScriptedBackend("", delay);
     }
 
     /** A port on 127.0.0.1 where nothing listens (it was free a moment ago and was released). */
@@ -83,6 +95,14 @@ public final class ScriptedBackend implements AutoCloseable {
             throw new AssertionError("no handshake request reached the scripted backend within 5 s");
         }
         return request;
+    }
+
+    /**
+     * How the proxy ended the next connection ("close &lt;code&gt;" for a close frame, "end of
+     * stream" for a connection closed without one), waiting up to {@code seconds}; null if none.
+     */
+    public String nextEnding(long seconds) throws InterruptedException {
+        return endings.poll(seconds, TimeUnit.SECONDS);
     }
 
     private void accept() {
@@ -110,7 +130,11 @@ public final class ScriptedBackend implements AutoCloseable {
                 while (in.read() >= 0) {
                     // Hold the connection, answer nothing, until the peer or close() ends it.
                 }
+                endings.add("end of stream");
                 return;
+            }
+            if (!answerDelay.isZero()) {
+                Thread.sleep(answerDelay.toMillis());
             }
             String key = String.join("", headers.getOrDefault("Sec-WebSocket-Key", List.of("")));
             OutputStream out = socket.getOutputStream();
@@ -119,16 +143,20 @@ public final class ScriptedBackend implements AutoCloseable {
                     + (subprotocol.isEmpty() ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            echoFrames(in, out);
-        } catch (IOException e) {
+            endings.add(echoFrames(in, out));
+        } catch (IOException | InterruptedException e) {
             // The peer left or close() closed the socket.
         } finally {
             sockets.remove(socket);
         }
     }
 
-    /** Echoes each data frame unmasked, answers a ping with a pong and a close with the same close. */
-    private static void echoFrames(DataInputStream in, OutputStream out) throws IOException {
+    /**
+     * Echoes each data frame unmasked, answers a ping with a pong and a close with the same close.
+     *
+     * @return how the proxy ended the connection
+     */
+    private static String echoFrames(DataInputStream in, OutputStream out) throws IOException {
         for (RawClient.Frame frame = WireFrames.read(in); frame != null; frame = WireFrames.read(in)) {
             int opcode = frame.opcode();
             if (opcode != 0xA) {
@@ -136,9 +164,10 @@ public final class ScriptedBackend implements AutoCloseable {
                 out.flush();
             }
             if (opcode == 0x8) {
-                return;
+                return "close " + frame.closeCode();
             }
         }
+        return "end of stream";
     }
 
     @Override

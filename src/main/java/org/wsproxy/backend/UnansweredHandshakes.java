@@ -1,0 +1,165 @@
+package org.wsproxy.backend;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.ConnectionProbe;
+import org.glassfish.grizzly.filterchain.Filter;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.tyrus.spi.UpgradeRequest;
+
+/**
+ * Closes the backend connection of a handshake that timed out.
+ * <p>
+ * On Tyrus's shared transport, a handshake timeout only fails {@code connectToServer}: the TCP
+ * connection stays open until the backend closes it (Tyrus closes only a private transport). A
+ * backend that accepts connections and never answers would so collect one open connection, and one
+ * file descriptor of the container, per 504, for as long as the application runs.
+ * <p>
+ * Tyrus offers no handle on the connection of a handshake, so this watches the shared transport's
+ * connections (a Grizzly {@link ConnectionProbe}, public API) and recognises the one to close by
+ * its handshake request: Tyrus's per-connection filter holds the request whose header map the
+ * {@link HeaderConfigurator} filled. The transport and that filter field are Tyrus internals,
+ * reached by reflection; if a later Tyrus changes them, this logs one warning and closes nothing,
+ * which is the behaviour without it.
+ * <p>
+ * Thread-safe: the probe is called on Grizzly's threads, the rest on container threads.
+ */
+final class UnansweredHandshakes extends ConnectionProbe.Adapter implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(UnansweredHandshakes.class.getName());
+
+    private static final String SOCKET_CLASS = "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket";
+    private static final String FILTER_CLASS = "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientFilter";
+
+    /** The backend connections open on the watched transport: one entry each, removed when they close. */
+    private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolConfig workers;
+    private final ThreadPoolConfig selectors;
+    /** GrizzlyClientSocket's static shared transport, its factory, and the filter's request; null if not found. */
+    private final Field sharedTransport;
+    private final Method createSharedTransport;
+    private final Field filterRequest;
+    /** Guarded by {@code this}: the transport this probe is registered with, null before the first connection. */
+    private TCPNIOTransport watched;
+
+    /**
+     * @param workers   the pools to create the shared transport with, the ones every route's
+     * @param selectors client manager passes Tyrus
+     */
+    UnansweredHandshakes(ClassLoader tyrusLoader, ThreadPoolConfig workers, ThreadPoolConfig selectors) {
+        this.workers = workers;
+        this.selectors = selectors;
+        Field transport = null;
+        Method create = null;
+        Field request = null;
+        try {
+            Class<?> socket = Class.forName(SOCKET_CLASS, false, tyrusLoader);
+            transport = socket.getDeclaredField("transport");
+            transport.setAccessible(true);
+            create = socket.getDeclaredMethod("getOrCreateSharedTransport", ThreadPoolConfig.class, ThreadPoolConfig.class);
+            create.setAccessible(true);
+            request = Class.forName(FILTER_CLASS, false, tyrusLoader).getDeclaredField("upgradeRequest");
+            request.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "This Tyrus version hides its transport differently; backend connections whose "
+                    + "handshake times out (504) will stay open until the backend closes them", e);
+            transport = null;
+        }
+        this.sharedTransport = transport;
+        this.createSharedTransport = create;
+        this.filterRequest = request;
+    }
+
+    /**
+     * Makes sure the shared transport exists and reports to this probe, before a connection is
+     * opened on it. Tyrus stops an idle shared transport and makes a new one on the next connection,
+     * so this runs before every connection (a volatile read when nothing changed).
+     */
+    void watch() {
+        if (sharedTransport == null) {
+            return;
+        }
+        try {
+            TCPNIOTransport current = (TCPNIOTransport) sharedTransport.get(null);
+            synchronized (this) {
+                if (current != null && current == watched) {
+                    return;
+                }
+                if (current == null) {
+                    current = (TCPNIOTransport) createSharedTransport.invoke(null, workers, selectors);
+                }
+                if (watched != null) {
+                    watched.getConnectionMonitoringConfig().removeProbes(this);
+                    open.clear();
+                }
+                current.getConnectionMonitoringConfig().addProbes(this);
+                watched = current;
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot watch Tyrus's shared transport", e);
+        }
+    }
+
+    /**
+     * Closes the connection that carried the handshake whose headers Tyrus built in
+     * {@code requestHeaders} (the very map instance), if it is still open.
+     *
+     * @return true if a connection was found and closed
+     */
+    boolean close(Map<String, List<String>> requestHeaders) {
+        if (filterRequest == null || requestHeaders == null) {
+            return false;
+        }
+        for (Connection<?> connection : open) {
+            if (connection.getProcessor() instanceof FilterChain chain) {
+                for (Filter filter : chain) {
+                    if (filter.getClass().getName().equals(FILTER_CLASS) && carries(filter, requestHeaders)) {
+                        connection.closeSilently();
+                        open.remove(connection);
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean carries(Filter filter, Map<String, List<String>> requestHeaders) {
+        try {
+            Object request = filterRequest.get(filter);
+            return request instanceof UpgradeRequest upgrade && upgrade.getHeaders() == requestHeaders;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void onConnectEvent(Connection connection) {
+        open.add(connection);
+    }
+
+    @Override
+    public void onCloseEvent(Connection connection) {
+        open.remove(connection);
+    }
+
+    /** Stops watching: the application is stopping (a transport shared with others keeps running). */
+    @Override
+    public synchronized void close() {
+        if (watched != null) {
+            watched.getConnectionMonitoringConfig().removeProbes(this);
+            watched = null;
+        }
+        open.clear();
+    }
+}
