@@ -151,8 +151,8 @@ class CloseTest {
             assertEquals(1001, client.awaitClose(5).code());
             assertEquals(1001, backend.nextClose(5).getCloseCode().getCode());
             client.close();
-            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("wsproxy-timer[]")),
-                    "the application's timer thread is stopped");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("wsproxy-timer[]")
+                    || t.getName().startsWith("wsproxy-check[]")), "the application's timer and check threads are stopped");
         }
         try (WsClient client = WsClient.connect(proxy.ws("/echo"))) {
             // The other application in this JVM is unaffected by the one that stopped.

@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +35,7 @@ public final class Relay {
     private final String id;
     private final String routeName;
     private final Settings settings;
-    private final ScheduledExecutorService timer;
+    private final RelayTimer timer;
     private final RelayListener listener;
     private final Forwarder clientToBackend;
     private final Forwarder backendToClient;
@@ -67,13 +66,14 @@ public final class Relay {
     private volatile long lastHeardClient = System.nanoTime();
     private volatile long lastHeardBackend = System.nanoTime();
     /**
-     * When the oldest ping still unanswered went out to each leg, 0 if none is waiting; owned by
-     * the timer thread. A leg is taken as gone when this ping is two intervals old: one interval
-     * alone is too tight, as a GC pause or a busy peer can delay a pong by that much.
+     * When the oldest probe still unanswered went out to each leg (a ping, or a write in progress:
+     * see {@link SessionSender#probe()}), 0 if none is waiting; owned by the running check (one at
+     * a time, as each schedules the next). A leg is taken as gone when this probe is two intervals
+     * old: one interval alone is too tight, as a GC pause or a busy peer can delay a pong by that much.
      */
     private long pingSentClient;
     private long pingSentBackend;
-    /** When the next ping is due; owned by the timer thread. */
+    /** When the next ping is due; owned by the running check. */
     private long nextPingNanos;
 
     /**
@@ -87,7 +87,7 @@ public final class Relay {
     public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
     }
 
-    public Relay(String routeName, Settings settings, ScheduledExecutorService timer, RelayListener listener) {
+    public Relay(String routeName, Settings settings, RelayTimer timer, RelayListener listener) {
         this.id = routeName + "#" + IDS.incrementAndGet();
         this.routeName = routeName;
         this.settings = settings;
@@ -390,7 +390,7 @@ public final class Relay {
         timerTask = timer.schedule(this::check, Math.max(0, due - now), TimeUnit.NANOSECONDS);
     }
 
-    /** Runs on the timer thread: idle timeout, then ping and pong. */
+    /** Runs on the {@link RelayTimer}'s runner: idle timeout, then ping and pong. */
     private void check() {
         long now = System.nanoTime();
         long idle = settings.idleTimeout().toNanos();
@@ -401,8 +401,8 @@ public final class Relay {
         }
         long ping = settings.pingInterval().toNanos();
         if (ping > 0 && now - nextPingNanos >= 0) {
-            pingSentClient = answered(pingSentClient, lastHeardClient);
-            pingSentBackend = answered(pingSentBackend, lastHeardBackend);
+            pingSentClient = answered(pingSentClient, Math.max(lastHeardClient, client.lastWriteDone()));
+            pingSentBackend = answered(pingSentBackend, Math.max(lastHeardBackend, backend.lastWriteDone()));
             if (pingSentClient != 0 && now - pingSentClient >= 2 * ping) {
                 abort(Side.CLIENT, CloseCodes.vanished(Side.CLIENT));
                 return;
@@ -422,15 +422,19 @@ public final class Relay {
         }
     }
 
-    /** @return 0 if the leg was heard from since {@code pingSent} (any frame counts), else {@code pingSent} */
-    private static long answered(long pingSent, long lastHeard) {
-        return pingSent != 0 && lastHeard - pingSent >= 0 ? 0 : pingSent;
+    /**
+     * @param lastSign when the leg last gave a sign of life: a frame from it (any, pongs included)
+     *                 or a write to it that completed
+     * @return 0 if the leg gave a sign of life since {@code pingSent}, else {@code pingSent}
+     */
+    private static long answered(long pingSent, long lastSign) {
+        return pingSent != 0 && lastSign - pingSent >= 0 ? 0 : pingSent;
     }
 
-    /** @return when the oldest unanswered ping to the leg went out, after trying to send one now */
+    /** @return when the oldest unanswered probe of the leg went out, after probing it now */
     private long ping(SessionSender sender, Side side, long now, long oldestUnanswered) {
         try {
-            boolean sent = sender.tryPing();
+            boolean sent = sender.probe();
             return oldestUnanswered != 0 || !sent ? oldestUnanswered : now;
         } catch (IOException | RuntimeException e) {
             sendFailed(side, e);

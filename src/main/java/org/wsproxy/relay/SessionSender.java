@@ -26,8 +26,12 @@ final class SessionSender {
     /** Run after every write to this session, on the writing thread (see {@link Relay#backendOpened}). */
     private final Runnable afterWrite;
     private final ReentrantLock lock = new ReentrantLock();
-    /** True between the first and the last part of a message; guarded by {@link #lock}. */
-    private boolean messageInProgress;
+    /**
+     * When the last write to this session completed ({@link System#nanoTime()}): the peer took
+     * those bytes, so it is alive even if it never sends anything. Written by writing threads,
+     * read by the timer thread.
+     */
+    private volatile long lastWriteDone = System.nanoTime();
 
     SessionSender(Session session, Runnable afterWrite) {
         this.session = session;
@@ -39,7 +43,7 @@ final class SessionSender {
         lock.lock();
         try {
             remote.sendText(part, last);
-            messageInProgress = !last;
+            lastWriteDone = System.nanoTime();
         } finally {
             lock.unlock();
             afterWrite.run();
@@ -50,26 +54,31 @@ final class SessionSender {
         lock.lock();
         try {
             remote.sendBinary(part, last);
-            messageInProgress = !last;
+            lastWriteDone = System.nanoTime();
         } finally {
             lock.unlock();
             afterWrite.run();
         }
     }
 
+    long lastWriteDone() {
+        return lastWriteDone;
+    }
+
     /**
-     * Sends a ping unless a message is being written: a peer that is receiving data needs no
-     * keep-alive, and not interleaving a ping between the parts of a message spares containers
-     * that handle that poorly.
+     * Asks the peer for a sign of life: a ping, or nothing when a message part is being written to
+     * it, as that write completing is the sign. Pings may fall between the parts of a message
+     * (RFC 6455 section 5.4): a peer that stalls in the middle of a message must be found as surely
+     * as an idle one.
      *
-     * @return true if a ping was sent
+     * @return false if the session is no longer open, so that no answer can be expected
      */
-    boolean tryPing() throws IOException {
+    boolean probe() throws IOException {
         if (!lock.tryLock()) {
-            return false;
+            return true;
         }
         try {
-            if (messageInProgress || !session.isOpen()) {
+            if (!session.isOpen()) {
                 return false;
             }
             remote.sendPing(EMPTY.duplicate());

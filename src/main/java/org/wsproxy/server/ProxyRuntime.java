@@ -7,8 +7,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -17,6 +21,7 @@ import org.wsproxy.backend.BackendConnector;
 import org.wsproxy.config.Route;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.RelayRegistry;
+import org.wsproxy.relay.RelayTimer;
 
 /**
  * Everything wsproxy holds for one application, kept as a servlet context attribute (never in a
@@ -37,6 +42,14 @@ public final class ProxyRuntime {
      */
     static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
+    /**
+     * Threads that run the relays' checks. A check blocks only on a peer that has stopped reading
+     * (up to 5 s for a close frame on Tomcat), so a few threads let the checks of healthy
+     * connections keep their time while several stalled ones are being closed. Idle threads leave
+     * after a minute; the count never follows the number of connections.
+     */
+    static final int CHECK_THREADS = 4;
+
     private static final Logger LOG = System.getLogger(ProxyRuntime.class.getName());
 
     private final String name;
@@ -44,7 +57,9 @@ public final class ProxyRuntime {
     private final Map<String, RouteHandler> handlers = new LinkedHashMap<>();
     private final Map<String, ServerEndpointConfig> endpointConfigs = new LinkedHashMap<>();
     private final BackendConnector backends;
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ThreadPoolExecutor checks;
+    private final RelayTimer timer;
     private final RelayRegistry relays = new RelayRegistry();
     /** Set once in contextInitialized, before any request can arrive. */
     private volatile ServerContainer serverContainer;
@@ -52,15 +67,15 @@ public final class ProxyRuntime {
     ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader) {
         this.name = name;
         this.backends = new BackendConnector(appClassLoader);
-        // One timer thread for the idle, ping and handoff checks of every relay of the application.
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "wsproxy-timer" + name);
-            thread.setDaemon(true);
-            thread.setContextClassLoader(appClassLoader);
-            return thread;
-        });
+        // One thread keeps the time for the idle, ping and handoff checks of every relay of the
+        // application; the checks run on a small pool (see RelayTimer for why).
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("wsproxy-timer" + name, appClassLoader));
         // Relays cancel their checks as traffic moves them; cancelled tasks must not pile up in the queue.
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.checks = new ThreadPoolExecutor(CHECK_THREADS, CHECK_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("wsproxy-check" + name, appClassLoader));
+        this.checks.allowCoreThreadTimeOut(true);
+        this.timer = new RelayTimer(scheduler, checks);
         int index = 0;
         for (Map.Entry<String, Route> entry : routesByServlet.entrySet()) {
             Route route = entry.getValue();
@@ -100,8 +115,18 @@ public final class ProxyRuntime {
         return backends;
     }
 
-    ScheduledExecutorService timer() {
+    RelayTimer timer() {
         return timer;
+    }
+
+    private static ThreadFactory daemon(String prefix, ClassLoader appClassLoader) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(appClassLoader);
+            return thread;
+        };
     }
 
     public RelayRegistry relays() {
@@ -120,10 +145,12 @@ public final class ProxyRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timer.shutdownNow();
+        scheduler.shutdownNow();
+        checks.shutdownNow();
         try {
             // A check may be running; let it end before the container looks for leftover threads.
-            timer.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            checks.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The relay on its own, with recording sessions: what each leg is sent, part by part. */
 class RelayTest {
 
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    private final RelayTimer timer = new RelayTimer(scheduler, Runnable::run);
     private final AtomicInteger released = new AtomicInteger();
     private final AtomicInteger backendWrites = new AtomicInteger();
     private final FakeSession client = new FakeSession();
@@ -24,7 +25,7 @@ class RelayTest {
 
     @AfterEach
     void stopTimer() {
-        timer.shutdownNow();
+        scheduler.shutdownNow();
     }
 
     private Relay open(long maxMessageSize) {
