@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.RawHandshake;
 import org.wsproxy.support.ScriptedBackend;
@@ -24,6 +23,8 @@ import org.wsproxy.support.WsClient;
  * handshake request: its request target percent-decoded once and not normalized (the backend's
  * container maps the normalized form: "/echo/../slow" reaches /slow). The query is the raw query
  * string. {@link ScriptedBackend} shows the request line itself, byte for byte.
+ *
+ * <p>Paths aimed at leaving the backend path are in {@link PathTricksTest}.
  */
 @SuppressWarnings("try") // a client is often opened only for the handshake the backend records
 class BackendUrlTest {
@@ -176,59 +177,6 @@ class BackendUrlTest {
     void encodedPercentInQueryStaysEncoded() throws Exception {
         assertEquals("q=a%26admin%3D1&pct=%2541", backendSees("/chat", "/echo", "/chat?q=a%26admin%3D1&pct=%2541").query(),
                 "decoded once too often, the backend would read the parameters q=a, admin=1, pct=A");
-    }
-
-    /**
-     * Encoded slashes, backslashes and control characters aimed at leaving /echo/ on the backend
-     * are refused with 400, by Tomcat or by the proxy, and never reach the backend.
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"/chat/a%2fb", "/chat/a%2F..%2Fsecret", "/chat/..%5csecret", "/chat/a%5c..%5c..%5csecret",
-            "/chat/%2e%2e%5csecret", "/chat/a%01b", "/chat/a%7fb"})
-    void pathTricksAreRefused400(String target) throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
-            RawHandshake.Response response = RawHandshake.to(proxy.port(), target).send(proxy.port());
-            assertEquals(400, response.status(), target + " answered " + response.statusLine());
-            assertTrue(backend.noHandshake(), target + " reached the backend");
-        }
-    }
-
-    /**
-     * Encoded dot segments are decoded and resolved by Tomcat before any mapping: /chat/%2e%2e/secret
-     * is a request for /secret, which is no route, so Tomcat answers 404 and wsproxy never sees it.
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"/chat/%2e%2e/secret", "/chat/%2E%2E/secret", "/chat/.%2e/secret"})
-    void encodedDotSegmentsLeaveTheRouteAndNeverReachTheBackend(String target) throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
-            RawHandshake.Response response = RawHandshake.to(proxy.port(), target).send(proxy.port());
-            assertEquals(404, response.status(), target + " answered " + response.statusLine());
-            assertTrue(backend.noHandshake(), target + " reached the backend");
-        }
-    }
-
-    /** Dot segments that stay inside the route are resolved by Tomcat: the backend path stays below /echo. */
-    @Test
-    void encodedDotSegmentInsideTheRouteStaysBelowTheBackendPath() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
-            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat/a/%2e%2e/b").send(proxy.port());
-            assertEquals(101, response.status(), response.statusLine());
-            assertEquals("/echo/b", backend.nextHandshake().path());
-        }
-    }
-
-    /** Tomcat merges the empty segment before the proxy sees the path: the backend gets /echo/x. */
-    @Test
-    void doubleSlashStaysBelowTheBackendPath() throws Exception {
-        try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/chat/*", backend.uri("/echo"))) {
-            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat//x").send(proxy.port());
-            assertEquals(101, response.status(), response.statusLine());
-            assertEquals("/echo/x", backend.nextHandshake().path());
-        }
     }
 
     /**

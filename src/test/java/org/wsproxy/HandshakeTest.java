@@ -92,8 +92,9 @@ class HandshakeTest {
 
     // --- Malformed handshakes -----------------------------------------------------------------
 
+    /** Other versions, and a list naming 13 among others: RFC 6455 wants exactly 13. */
     @ParameterizedTest
-    @ValueSource(strings = {"8", "12", "14"})
+    @ValueSource(strings = {"8", "12", "14", "13, 8", "8, 13", "", "13.0", "013"})
     void versionOtherThan13IsAnswered426WithVersion13(String version) throws Exception {
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
@@ -117,6 +118,37 @@ class HandshakeTest {
         }
     }
 
+    /**
+     * "13" and "8" on two lines is the list "13, 8" (RFC 9110 section 5.3), not 13. Answered by
+     * the first line alone, the handshake was accepted.
+     */
+    @Test
+    void versionOnTwoLinesIsAnswered426WithVersion13() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat")
+                    .add("Sec-WebSocket-Version", "8").send(proxy.port());
+            assertEquals(426, response.status(), response.statusLine());
+            assertEquals("13", response.header("Sec-WebSocket-Version"));
+            assertTrue(backend.noHandshake());
+        }
+    }
+
+    /**
+     * RFC 6455 section 11.3.1: the key must not appear more than once. Two valid keys leave it
+     * open which one the answer proves; answered by the first alone, the handshake was accepted.
+     */
+    @Test
+    void twoKeysAreAnswered400() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat")
+                    .add("Sec-WebSocket-Key", RawHandshake.newKey()).send(proxy.port());
+            assertEquals(400, response.status(), response.statusLine());
+            assertTrue(backend.noHandshake());
+        }
+    }
+
     @Test
     void missingKeyIsAnswered400() throws Exception {
         try (TestBackend backend = TestBackend.start();
@@ -130,7 +162,8 @@ class HandshakeTest {
 
     /** Not base64; base64 of 15 and of 17 bytes; empty. RFC 6455 wants exactly 16 bytes. */
     @ParameterizedTest
-    @ValueSource(strings = {"not*base64*at*all!", "AAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAAA=", ""})
+    @ValueSource(strings = {"not*base64*at*all!", "AAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAAA=", "",
+        "AAAAAAAAAAAAAAAAAAAAAA==, AAAAAAAAAAAAAAAAAAAAAA=="})
     void malformedKeyIsAnswered400(String key) throws Exception {
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
@@ -163,6 +196,21 @@ class HandshakeTest {
         try (TestBackend backend = TestBackend.start();
              ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), "allowedOrigins", "https://good.example")) {
             assertEquals(403, WsClient.refusedStatus(proxy.ws("/chat"), Map.of("Origin", origin)));
+            assertTrue(backend.noHandshake(), "a refused origin must not open a backend connection");
+        }
+    }
+
+    /**
+     * A browser sends one Origin (RFC 6454 section 7.3). A second line naming another origin is
+     * not that browser's; checked by its first line alone, the foreign origin reached the backend.
+     */
+    @Test
+    void secondOriginLineIsCheckedToo() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"), "allowedOrigins", "https://good.example")) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat")
+                    .add("Origin", "https://good.example").add("Origin", "https://evil.example").send(proxy.port());
+            assertEquals(403, response.status(), response.statusLine());
             assertTrue(backend.noHandshake(), "a refused origin must not open a backend connection");
         }
     }

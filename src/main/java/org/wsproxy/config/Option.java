@@ -80,8 +80,8 @@ final class Option<T> {
             Parsers.intAtLeast(0), "most connections open or opening at once on this route (each holds a backend"
             + " connection); past it, handshakes get 503 with Retry-After; 0 = no limit");
 
-    static final Option<List<String>> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.PLANNED, "",
-            Parsers::addressBlocks, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");
+    static final Option<AddressBlocks> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.OPTIONAL, "",
+            AddressBlocks::parse, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");
     static final Option<String> BALANCE = new Option<>("balance", Kind.PLANNED, "round-robin", Parsers::balance,
             "how a backend is picked: round-robin, least-connections or ip-hash");
     static final Option<Integer> MAX_FAILS = new Option<>("maxFails", Kind.PLANNED, "1", Parsers.intAtLeast(1),

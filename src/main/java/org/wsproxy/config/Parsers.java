@@ -1,9 +1,7 @@
 package org.wsproxy.config;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -31,11 +29,6 @@ final class Parsers {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private static final Pattern DIGITS = Pattern.compile("\\d+");
-
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-
-    /** Starts with a hex digit or ':' and contains ':', which InetAddress parses as a literal. */
-    private static final Pattern IPV6_CHARS = Pattern.compile("(?=.*:)[0-9A-Fa-f:][0-9A-Fa-f:.]*");
 
     private static final List<String> BALANCE = List.of("round-robin", "least-connections", "ip-hash");
 
@@ -166,19 +159,6 @@ final class Parsers {
         }
     }
 
-    /** IP addresses and CIDR blocks, checked as literals: no name is ever looked up. */
-    static List<String> addressBlocks(String text) {
-        List<String> blocks = new ArrayList<>();
-        for (String block : list(text)) {
-            if (!isAddressBlock(block)) {
-                throw new IllegalArgumentException("expected a comma-separated list of IP addresses or "
-                        + "CIDR blocks such as 10.0.0.0/8, 192.0.2.7, 2001:db8::/32; [" + block + "] is neither");
-            }
-            blocks.add(block);
-        }
-        return Collections.unmodifiableList(blocks);
-    }
-
     static String balance(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
         if (!BALANCE.contains(s)) {
@@ -188,7 +168,7 @@ final class Parsers {
     }
 
     /** Splits a comma-separated value; blank means an empty list, but an empty entry is a mistake. */
-    private static List<String> list(String text) {
+    static List<String> list(String text) {
         if (text.isBlank()) {
             return List.of();
         }
@@ -201,34 +181,5 @@ final class Parsers {
             entries.add(e);
         }
         return entries;
-    }
-
-    private static boolean isAddressBlock(String block) {
-        int slash = block.indexOf('/');
-        String address = slash < 0 ? block : block.substring(0, slash);
-        int maxPrefix;
-        if (IPV4.matcher(address).matches()) {
-            for (String octet : address.split("\\.")) {
-                if (Integer.parseInt(octet) > 255) {
-                    return false;
-                }
-            }
-            maxPrefix = 32;
-        } else if (IPV6_CHARS.matcher(address).matches()) {
-            try {
-                // IPV6_CHARS made sure this parses a literal and never asks DNS.
-                InetAddress.getByName(address);
-            } catch (UnknownHostException e) {
-                return false;
-            }
-            maxPrefix = 128;
-        } else {
-            return false;
-        }
-        if (slash < 0) {
-            return true;
-        }
-        String prefix = block.substring(slash + 1);
-        return DIGITS.matcher(prefix).matches() && prefix.length() <= 3 && Integer.parseInt(prefix) <= maxPrefix;
     }
 }

@@ -39,6 +39,8 @@ public final class Route {
     private final boolean verifyHostname;
     private final boolean forwardUser;
     private final boolean backendCompression;
+    /** Peers whose X-Forwarded-For (and -Proto, -Host, -Port) are believed; empty = none. */
+    private final AddressBlocks trustedProxies;
     /** "name=value" of each option set to something other than its default, for toString(). */
     private final String nonDefaults;
 
@@ -67,6 +69,7 @@ public final class Route {
         this.verifyHostname = get(values, Option.VERIFY_HOSTNAME);
         this.forwardUser = get(values, Option.FORWARD_USER);
         this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
+        this.trustedProxies = get(values, Option.TRUSTED_PROXIES);
         this.nonDefaults = nonDefaults;
     }
 
@@ -176,6 +179,14 @@ public final class Route {
     /** Offer permessage-deflate on the backend leg. */
     public boolean backendCompression() {
         return backendCompression;
+    }
+
+    /**
+     * The addresses of the proxies in front of wsproxy whose X-Forwarded-For, -Proto, -Host and
+     * -Port are believed; empty (the default) means none, so the TCP peer is the client.
+     */
+    public AddressBlocks trustedProxies() {
+        return trustedProxies;
     }
 
     /** Name, path, backend and the options that differ from their defaults; never the password. */

@@ -19,6 +19,10 @@ import org.wsproxy.config.Route;
 /**
  * Turns a client's handshake request into the backend's: the URL, the end-to-end headers and the
  * X-Forwarded ones, the offered subprotocols.
+ *
+ * <p>X-Forwarded-For always gets the TCP peer appended. X-Forwarded-Proto, -Host and -Port
+ * describe the connection the client opened: wsproxy's own, except those a trusted proxy in
+ * front (see {@link ClientAddress}) sent, since that proxy is the one the client connected to.
  */
 final class BackendRequests {
 
@@ -44,8 +48,16 @@ final class BackendRequests {
     private BackendRequests() {
     }
 
-    static BackendHandshake build(Route route, HttpServletRequest request) throws BadHandshake {
-        return new BackendHandshake(uri(route, request), headers(route, request), subprotocols(request));
+    static BackendHandshake build(Route route, HttpServletRequest request, ClientAddress client) throws BadHandshake {
+        BackendHandshake handshake = new BackendHandshake(uri(route, request), headers(route, request, client),
+                subprotocols(request));
+        int fields = handshake.headerFields(route.backendCompression());
+        if (fields > BackendHandshake.MAX_HEADER_FIELDS) {
+            // RFC 6585 section 5: the client can send fewer headers; refused before any backend connection.
+            throw new BadHandshake(431, "too many request headers: the backend request would have " + fields
+                    + " header fields, and at most " + BackendHandshake.MAX_HEADER_FIELDS + " can be sent");
+        }
+        return handshake;
     }
 
     static URI uri(Route route, HttpServletRequest request) throws BadHandshake {
@@ -117,7 +129,7 @@ final class BackendRequests {
         }
     }
 
-    static Map<String, List<String>> headers(Route route, HttpServletRequest request) {
+    static Map<String, List<String>> headers(Route route, HttpServletRequest request, ClientAddress client) {
         Set<String> connectionTokens = new HashSet<>();
         for (String value : Collections.list(request.getHeaders("Connection"))) {
             for (String token : value.split(",")) {
@@ -147,11 +159,24 @@ final class BackendRequests {
             List<String> chain = new ArrayList<>(Collections.list(request.getHeaders("X-Forwarded-For")));
             chain.add(request.getRemoteAddr());
             out.put("X-Forwarded-For", List.of(String.join(", ", chain)));
-            out.put("X-Forwarded-Proto", List.of(request.isSecure() ? "https" : "http"));
-            if (request.getHeader("Host") != null) {
+            // A trusted peer opened the connection these three describe; its own values stand.
+            boolean believed = client.peerTrusted();
+            List<String> proto = believed ? Collections.list(request.getHeaders("X-Forwarded-Proto")) : List.of();
+            List<String> host = believed ? Collections.list(request.getHeaders("X-Forwarded-Host")) : List.of();
+            List<String> port = believed ? Collections.list(request.getHeaders("X-Forwarded-Port")) : List.of();
+            out.put("X-Forwarded-Proto", proto.isEmpty() ? List.of(request.isSecure() ? "https" : "http") : proto);
+            if (!host.isEmpty()) {
+                out.put("X-Forwarded-Host", host);
+            } else if (request.getHeader("Host") != null) {
                 out.put("X-Forwarded-Host", List.of(request.getHeader("Host")));
             }
-            out.put("X-Forwarded-Port", List.of(Integer.toString(request.getLocalPort())));
+            if (!port.isEmpty()) {
+                out.put("X-Forwarded-Port", port);
+            } else if (proto.isEmpty()) {
+                // Beside a trusted peer's -Proto, the port wsproxy was reached on would describe a
+                // connection nobody opened (https on wsproxy's http port); no port is better.
+                out.put("X-Forwarded-Port", List.of(Integer.toString(request.getLocalPort())));
+            }
         }
         return out;
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +26,8 @@ import org.wsproxy.relay.Relay;
 /**
  * Answers the handshakes of one route. Everything here happens before the client's 101, so every
  * refusal is an HTTP status the client can see: 405 and 426 for requests that are not WebSocket
- * handshakes, 400 for malformed ones, 403 for a foreign Origin, 503 for a route at its
- * maxConnections, then the backend's verdict.
+ * handshakes, 400 for malformed ones, 403 for a foreign Origin, 431 for more headers than the
+ * backend request can carry, 503 for a route at its maxConnections, then the backend's verdict.
  */
 public final class RouteHandler {
 
@@ -67,9 +69,10 @@ public final class RouteHandler {
             refuse(response, refused.status(), refused.getMessage());
             return;
         }
+        ClientAddress client = ClientAddress.of(request, route.trustedProxies());
         BackendHandshake handshake;
         try {
-            handshake = BackendRequests.build(route, request);
+            handshake = BackendRequests.build(route, request, client);
         } catch (BadHandshake refused) {
             refuse(response, refused.status(), refused.getMessage());
             return;
@@ -96,8 +99,8 @@ public final class RouteHandler {
             relay.abandon();
             Level level = failure.status() == BackendFailure.BAD_GATEWAY || failure.status() == BackendFailure.GATEWAY_TIMEOUT
                     ? Level.WARNING : Level.DEBUG;
-            LOG.log(level, () -> "route [" + route.name() + "]: backend [" + handshake.uri() + "]: " + failure.getMessage()
-                    + "; answering the client with " + failure.status(), failure.getCause());
+            LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + handshake.uri() + "]: "
+                    + failure.getMessage() + "; answering the client with " + failure.status(), failure.getCause());
             refuse(response, failure.status(), failure.getMessage());
             return;
         }
@@ -106,7 +109,8 @@ public final class RouteHandler {
         try {
             runtime.serverContainer().upgradeHttpToWebSocket(request, response, runtime.endpointConfig(route), Map.of());
         } catch (DeploymentException | RuntimeException e) {
-            LOG.log(Level.WARNING, "route [" + route.name() + "]: the container could not upgrade the client connection", e);
+            LOG.log(Level.WARNING, "route [" + route.name() + "]: client [" + client + "]: the container could not upgrade "
+                    + "the client connection", e);
             if (!response.isCommitted()) {
                 refuse(response, 500, "upgrade failed");
             }
@@ -129,18 +133,22 @@ public final class RouteHandler {
             response.setHeader("Sec-WebSocket-Version", "13");
             throw new BadHandshake(426, "this URL is a WebSocket endpoint; connect with a WebSocket client");
         }
-        String version = request.getHeader("Sec-WebSocket-Version");
-        if (version == null || !version.trim().equals("13")) {
+        // Each of these three is checked on every line it came on: the container, the backend and
+        // a check of the first line alone could each take a different one of them as the value.
+        List<String> versions = Collections.list(request.getHeaders("Sec-WebSocket-Version"));
+        if (versions.size() != 1 || !versions.get(0).trim().equals("13")) {
             response.setHeader("Sec-WebSocket-Version", "13");
-            throw new BadHandshake(426, "unsupported Sec-WebSocket-Version [" + version + "]; this server speaks 13");
+            throw new BadHandshake(426, "unsupported Sec-WebSocket-Version " + versions + "; this server speaks 13");
         }
-        String key = request.getHeader("Sec-WebSocket-Key");
-        if (!validKey(key)) {
-            throw new BadHandshake(400, "missing or malformed Sec-WebSocket-Key");
+        // RFC 6455 section 11.3.1: the key must not appear more than once.
+        List<String> keys = Collections.list(request.getHeaders("Sec-WebSocket-Key"));
+        if (keys.size() != 1 || !validKey(keys.get(0))) {
+            throw new BadHandshake(400, "missing, repeated or malformed Sec-WebSocket-Key");
         }
-        String origin = request.getHeader("Origin");
-        if (origin != null && !route.originAllowed(origin)) {
-            throw new BadHandshake(403, "origin not allowed");
+        for (String origin : Collections.list(request.getHeaders("Origin"))) {
+            if (!route.originAllowed(origin)) {
+                throw new BadHandshake(403, "origin not allowed");
+            }
         }
     }
 
@@ -158,9 +166,6 @@ public final class RouteHandler {
 
     /** RFC 6455 section 4.2.1: the key is 16 random bytes in base64. */
     private static boolean validKey(String key) {
-        if (key == null) {
-            return false;
-        }
         try {
             return Base64.getDecoder().decode(key.trim()).length == 16;
         } catch (IllegalArgumentException e) {

@@ -2,7 +2,7 @@
  * The front door: what the servlet container sees of wsproxy.
  * <p>
  * Reading the routes at startup and registering a servlet for each, answering a client's handshake
- * (426, 403, 400, then the backend's verdict: 502, 504 or its own status) before any 101, and
+ * (426, 403, 400, 431, then the backend's verdict: 502, 504 or its own status) before any 101, and
  * handing the upgraded connection to the relay. The handshake is answered in a servlet rather than
  * in a {@code ServerEndpointConfig.Configurator} because only a servlet can choose the HTTP status;
  * the servlet then upgrades with {@code ServerContainer.upgradeHttpToWebSocket}.

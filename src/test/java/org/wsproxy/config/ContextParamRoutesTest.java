@@ -57,6 +57,7 @@ class ContextParamRoutesTest {
         assertEquals(Optional.empty(), r.trustStorePassword());
         assertEquals(KeyStore.getDefaultType(), r.trustStoreType());
         assertTrue(r.verifyHostname());
+        assertTrue(r.trustedProxies().isEmpty());
         assertEquals("Route[name=chat, path=/chat/*, backend=ws://backend.example:8080/chat]", r.toString());
     }
 
@@ -268,6 +269,20 @@ class ContextParamRoutesTest {
                 + "by this version of wsproxy", failure(Params.chat("wsproxy.route.chat.balance", "ip-hash")));
         assertEquals("parameter [wsproxy.drainTime]: option [drainTime] is not supported yet by this version of "
                 + "wsproxy", failure(Params.chat("wsproxy.drainTime", "5s")));
+    }
+
+    /** Checked at deployment, as a route's own value or as the default of every route; no name is looked up. */
+    @Test
+    void trustedProxiesAreCheckedAtDeployment() throws ConfigException {
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.trustedProxies] has value [10.0.0.0/8, 10.0.0.0/33], "
+                + AddressBlocks.EXPECTED + "; [10.0.0.0/33]: the prefix length must be from 0 to 32",
+                failure(Params.chat("wsproxy.route.chat.trustedProxies", "10.0.0.0/8, 10.0.0.0/33")));
+        assertEquals("route [chat]: parameter [wsproxy.trustedProxies] has value [localhost], " + AddressBlocks.EXPECTED
+                + "; [localhost]: host names are not allowed, since they are never looked up; write the proxy's address",
+                failure(Params.chat("wsproxy.trustedProxies", "localhost")));
+        Route r = only(Params.chat("wsproxy.route.chat.trustedProxies", "127.0.0.1, 10.0.0.0/8"));
+        assertEquals("127.0.0.1, 10.0.0.0/8", r.trustedProxies().toString());
+        assertTrue(r.toString().endsWith(", trustedProxies=127.0.0.1, 10.0.0.0/8]"), r.toString());
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.IntrospectionUtils;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
@@ -71,6 +72,16 @@ public final class EmbeddedTomcat implements AutoCloseable {
         host.addCertificate(keys);
         connector.addSslHostConfig(host);
         tls = true;
+    }
+
+    /**
+     * Sets an attribute of the connector as server.xml would ({@code <Connector allowBackslash="true">}):
+     * the Connector's own setter, else its protocol handler's. Before {@link #start()}.
+     */
+    void connectorAttribute(String name, String value) {
+        if (!IntrospectionUtils.setProperty(tomcat.getConnector(), name, value)) {
+            throw new IllegalArgumentException("the connector has no attribute [" + name + "]");
+        }
     }
 
     /** "https" once {@link #tls} made the connector a TLS one, else "http". */

@@ -25,6 +25,7 @@ public final class ProxyServer implements AutoCloseable {
         if (builder.tls != null) {
             server.tls(builder.tls);
         }
+        builder.connectorAttributes.forEach(server::connectorAttribute);
         builder.contextParams.forEach(server.context::addParameter);
         builder.servlets.forEach((name, init) -> {
             Wrapper wrapper = server.context.createWrapper();
@@ -152,6 +153,7 @@ public final class ProxyServer implements AutoCloseable {
         private TestCertificates.ServerCertificate tls;
         private final Map<String, String> contextParams = new LinkedHashMap<>();
         private final Map<String, ServletDeclaration> servlets = new LinkedHashMap<>();
+        private final Map<String, String> connectorAttributes = new LinkedHashMap<>();
 
         {
             // As the WAR's web.xml does: Tomcat's per-connection message buffers (see webapp/WEB-INF/web.xml).
@@ -161,6 +163,12 @@ public final class ProxyServer implements AutoCloseable {
 
         public Builder contextPath(String path) {
             this.contextPath = path;
+            return this;
+        }
+
+        /** An attribute of the {@code <Connector>}, as server.xml would set it. */
+        public Builder connector(String attribute, String value) {
+            connectorAttributes.put(attribute, value);
             return this;
         }
 

@@ -112,17 +112,22 @@ public final class RawHandshake {
         return null;
     }
 
-    /** Sends the request to 127.0.0.1:port and reads the answer's status line and headers. */
-    public Response send(int port) throws IOException {
+    /** The request head as it is sent: request line, header lines, the blank line; ISO-8859-1 characters. */
+    public String head() {
         StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         for (String[] header : headers) {
             request.append(header[0]).append(": ").append(header[1]).append("\r\n");
         }
-        request.append("\r\n");
+        return request.append("\r\n").toString();
+    }
+
+    /** Sends the request to 127.0.0.1:port and reads the answer's status line and headers. */
+    public Response send(int port) throws IOException {
+        String request = head();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(READ_TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Response response = parse(readHead(socket.getInputStream()));
             if (response.status() == 101) {

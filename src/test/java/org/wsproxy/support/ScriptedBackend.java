@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend on a plain server socket on 127.0.0.1 whose handshake answer the test decides, for
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  *     was offered, then echoes data frames and answers a close with the same close;</li>
  * <li>{@link #answeringAfter(Duration)}: the same without a subprotocol, after a delay.</li>
  * </ul>
- * Every request head it reads is recorded, and so is every connection the proxy ends (a close
- * frame or the end of the stream). Connections are held until {@link #close()}.
+ * Every request head it reads is recorded, every connection counted, and every connection the
+ * proxy ends noted (a close frame or the end of the stream). Connections are held until {@link #close()}.
  */
 public final class ScriptedBackend implements AutoCloseable {
 
@@ -48,6 +49,8 @@ public final class ScriptedBackend implements AutoCloseable {
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     /** How each connection ended, by the proxy's doing: "close <code>" or "end of stream". */
     private final BlockingQueue<String> endings = new LinkedBlockingQueue<>();
+    /** TCP connections accepted so far; counted by the acceptor thread as each is accepted. */
+    private final AtomicInteger connections = new AtomicInteger();
 
     private ScriptedBackend(String subprotocol, Duration answerDelay) throws IOException {
         this.subprotocol = subprotocol;
@@ -105,10 +108,20 @@ public final class ScriptedBackend implements AutoCloseable {
         return endings.poll(seconds, TimeUnit.SECONDS);
     }
 
+    /**
+     * TCP connections accepted so far. The proxy answers a client only after the backend answered
+     * (or never connects at all), so once a client has its answer, a connection the proxy opened
+     * for it is counted here.
+     */
+    public int connections() {
+        return connections.get();
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
                 Socket socket = listener.accept();
+                connections.incrementAndGet();
                 sockets.add(socket);
                 Thread serve = new Thread(() -> serve(socket), "scripted-backend-conn");
                 serve.setDaemon(true);
