@@ -255,9 +255,21 @@ public final class Relay {
         }
     }
 
-    /** Sending to leg {@code to} failed: treat that leg as gone. */
+    /**
+     * Sending to leg {@code to} failed: treat that leg as gone, unless its session refused the send
+     * because it is already closing. Tomcat and Tyrus refuse with an IllegalStateException once a
+     * session's close has begun (a protocol error they detected, or a close frame), and report that
+     * close through {@link #closed} shortly after; it is forwarded from there. Taking the leg for gone
+     * instead would tell the other leg 1001 or 1014 rather than the code the leg closed with: a
+     * client's invalid UTF-8 (1007) reached the backend as 1001 whenever a backend message was on
+     * its way to the client at that moment. (Session.isOpen() cannot tell: it may still say true
+     * at that point.) Other refusals cannot happen, as {@link SessionSender} never sends concurrently.
+     */
     void sendFailed(Side to, Exception error) {
         LOG.log(Level.DEBUG, () -> "relay [" + id + "]: sending to " + to.label() + " failed: " + error);
+        if (error instanceof IllegalStateException) {
+            return;
+        }
         abort(to, CloseCodes.vanished(to));
     }
 

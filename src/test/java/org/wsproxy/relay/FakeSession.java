@@ -19,11 +19,16 @@ final class FakeSession {
     final List<CloseReason> closes = new CopyOnWriteArrayList<>();
     final Map<Class<?>, MessageHandler> handlers = new HashMap<>();
     volatile boolean open = true;
+    /** When set, every send throws it, as a container refuses sends to a session it is closing. */
+    volatile Exception refuseSends;
     final Session session;
 
     FakeSession() {
         RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
+                    if (refuseSends != null) {
+                        throw refuseSends;
+                    }
                     switch (method.getName()) {
                         case "sendText" -> sent.add("text[" + args[0] + "]" + (args.length > 1 && (boolean) args[1] ? " last" : ""));
                         case "sendBinary" -> sent.add("binary[" + ((ByteBuffer) args[0]).remaining() + "]" + ((boolean) args[1] ? " last" : ""));

@@ -107,6 +107,28 @@ class RelayTest {
     }
 
     @Test
+    void sendRefusedByAClosingLegWaitsForThatLegsOwnClose() {
+        Relay relay = open(0);
+        // Tomcat has failed the client for invalid UTF-8 and refuses sends before it reports the close.
+        client.refuseSends = new IllegalStateException("Message will not be sent because the WebSocket session has been closed");
+        backend.text("on its way to the client", true);
+        assertEquals(List.of(), backend.closes, "the client is not taken for gone");
+        relay.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8"));
+        assertEquals(1007, backend.closes.get(0).getCloseCode().getCode());
+        assertEquals("invalid UTF-8", backend.closes.get(0).getReasonPhrase());
+        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8"));
+        assertEquals(1, released.get());
+    }
+
+    @Test
+    void sendThatFailsOnTheWireTakesTheLegForGone() {
+        open(0);
+        client.refuseSends = new java.io.IOException("Connection reset");
+        backend.text("lost", true);
+        assertEquals(1001, backend.closes.get(0).getCloseCode().getCode(), "the backend learns its client went away");
+    }
+
+    @Test
     void utf8LengthCountsCodePoints() {
         assertEquals(1 + 2 + 3 + 4, Utf8.length("a\u00e9\u20ac\ud83d\ude00"));
         assertEquals(3, Utf8.length("\ud83d"), "a lone surrogate is encoded as a 3-byte replacement");

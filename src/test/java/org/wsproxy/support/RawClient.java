@@ -7,8 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket client on a plain socket that writes frames exactly as the test says: fragments cut
@@ -16,8 +19,8 @@ import java.util.Base64;
  */
 public final class RawClient implements AutoCloseable {
 
-    /** A frame as read from the server. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    /** A frame as read: RSV bits (RSV1 the highest of three), whether it was masked, and its unmasked payload. */
+    public record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -25,11 +28,18 @@ public final class RawClient implements AutoCloseable {
         public int closeCode() {
             return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         }
+
+        /** The reason of a close frame (lenient: an invalid byte becomes a replacement character). */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
     }
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** Checks every frame read from the server; owned by the thread that reads. */
+    private final StrictFrames fromServer = new StrictFrames(false);
     /** The server's handshake response head. */
     public final String response;
 
@@ -80,13 +90,78 @@ public final class RawClient implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads one frame (unmasked, as a server sends). */
+    /** Writes bytes as they are: frames built by the test, whole, cut or corrupted. */
+    public void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Ends the client's sending direction (a TCP FIN); frames can still be read. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Reads one frame (unmasked, as a server sends) and checks it against RFC 6455 ({@link #violations()}). */
     public Frame read() throws IOException {
         Frame frame = WireFrames.read(in);
         if (frame == null) {
             throw new java.io.EOFException("connection closed");
         }
+        fromServer.check(frame);
         return frame;
+    }
+
+    /**
+     * Reads the next frame and checks it, like {@link #read()}.
+     *
+     * @return null if the connection ended (cleanly or by a reset) before another frame started
+     */
+    public Frame next() throws IOException {
+        try {
+            Frame frame = WireFrames.read(in);
+            if (frame != null) {
+                fromServer.check(frame);
+            }
+            return frame;
+        } catch (SocketException e) {
+            // A reset (the server closed with bytes of ours unread) also ends the connection.
+            return null;
+        }
+    }
+
+    /**
+     * Reads frames until the server's close frame.
+     *
+     * @return the close frame, or null if the connection ended without one
+     */
+    public Frame readClose() throws IOException {
+        for (Frame frame = next(); frame != null; frame = next()) {
+            if (frame.opcode() == 0x8) {
+                return frame;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads until the server ends the connection, checking any frame that still comes.
+     *
+     * @throws java.net.SocketTimeoutException if the connection did not end within the read timeout
+     */
+    public void readToEnd() throws IOException {
+        while (next() != null) {
+            // Each frame is checked as it is read.
+        }
+    }
+
+    /** Rules of RFC 6455 the server's frames broke so far. */
+    public List<String> violations() {
+        return fromServer.violations();
+    }
+
+    /** Sets how long a read waits before it fails. */
+    public void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
     }
 
     /** Reads frames until a data frame ends a message, and returns the message's bytes. */
