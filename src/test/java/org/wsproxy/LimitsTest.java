@@ -88,11 +88,13 @@ class LimitsTest {
         byte[] payload = new byte[256 * 1024];
         new java.util.Random(7).nextBytes(payload);
         try (TestBackend backend = TestBackend.start();
-             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "pingInterval", "20ms");
+             ProxyServer proxy = ProxyServer.route("/echo", backend.uri("/echo"), "pingInterval", "50ms");
              WsClient client = WsClient.connect(proxy.ws("/echo"))) {
             for (int i = 0; i < 40; i++) {
                 client.sendBinary(payload);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(payload, client.nextBinary(), "message " + i);
+                // Fails at once, naming the close, if the connection ended.
+                org.junit.jupiter.api.Assertions.assertArrayEquals(payload, client.nextBinary(java.time.Duration.ofSeconds(10)),
+                        "message " + i);
             }
             assertNotNull(client.nextPing(2), "pings were sent meanwhile");
             assertEquals(1, backend.openSessions());
