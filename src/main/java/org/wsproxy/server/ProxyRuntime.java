@@ -80,10 +80,32 @@ public final class ProxyRuntime {
         for (Map.Entry<String, Route> entry : routesByServlet.entrySet()) {
             Route route = entry.getValue();
             handlers.put(entry.getKey(), new RouteHandler(route, this));
-            endpointConfigs.put(route.name(), ServerEndpointConfig.Builder
-                    .create(ClientEndpoint.class, INTERNAL_PATH_PREFIX + index++)
+            endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++));
+        }
+    }
+
+    /**
+     * The container's configuration of one route's endpoint, built with the container's class
+     * loader as the thread's context class loader.
+     * <p>
+     * {@link ServerEndpointConfig.Builder#create} looks up the container's default configurator
+     * (which wsproxy then replaces) with a ServiceLoader on the context class loader, and the API
+     * class, which belongs to the container, keeps the first answer in a static field for good. Here
+     * the context class loader is the application's, and the Tyrus jars in the WAR declare a
+     * configurator that a child-first class loader (Tomcat's) finds first: the container kept an
+     * instance of wsproxy's copy of Tyrus's configurator, which held the first deployment's class
+     * loader after every undeploy, and handed it to every other application as their default.
+     */
+    private static ServerEndpointConfig endpointConfig(String path) {
+        Thread thread = Thread.currentThread();
+        ClassLoader application = thread.getContextClassLoader();
+        thread.setContextClassLoader(ServerEndpointConfig.class.getClassLoader());
+        try {
+            return ServerEndpointConfig.Builder.create(ClientEndpoint.class, path)
                     .configurator(new ProxyEndpointConfigurator())
-                    .build());
+                    .build();
+        } finally {
+            thread.setContextClassLoader(application);
         }
     }
 

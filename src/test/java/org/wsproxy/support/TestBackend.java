@@ -145,6 +145,11 @@ public final class TestBackend implements AutoCloseable {
         return close;
     }
 
+    /** The next close the backend saw from the proxy, waiting up to {@code timeout}; null if none came. */
+    public CloseReason pollClose(long timeout, TimeUnit unit) throws InterruptedException {
+        return closes.poll(timeout, unit);
+    }
+
     public int openSessions() {
         return (int) sessions.stream().filter(Session::isOpen).count();
     }
