@@ -154,7 +154,7 @@ class RedeployIT {
         Map<String, Integer> proxyThreads = last.groupsNamed("wsproxy", "tyrus", "grizzly");
         assertEquals(List.of(), ContainerJvm.grown(first.groupsNamed("wsproxy", "tyrus", "grizzly"), proxyThreads),
                 "wsproxy's threads (Tyrus's and Grizzly's included) that are more after cycle " + CYCLES + " than after cycle 1");
-        assertEquals(1, proxyThreads.getOrDefault("wsproxy-timer[" + CONTEXT_PATH + "]", 0),
+        assertEquals(1, proxyThreads.getOrDefault("wsproxy-timer[" + CONTEXT_PATH + "]-#", 0),
                 "wsproxy timer threads, one per running deployment: " + proxyThreads);
         assertEquals(applications, last.webappLoaders(), "web application class loaders after a full GC, after cycle "
                 + CYCLES + ": one per running application (" + applications + "), none of a stopped one");
