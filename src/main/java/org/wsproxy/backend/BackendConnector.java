@@ -145,6 +145,7 @@ public final class BackendConnector implements AutoCloseable {
         }
         // The handshake was written on this (container) thread.
         GrizzlyThreadLocals.release();
+        ClosingHandshake.install(session, tyrusTimer);
         Map<String, List<String>> responseHeaders = headers.release();
         String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
         if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {

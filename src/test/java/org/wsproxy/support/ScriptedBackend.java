@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@link #silent()}: accepts the TCP connection, reads the handshake and never answers it;</li>
  * <li>{@link #choosing(String)}: answers 101 with exactly the given Sec-WebSocket-Protocol, whatever
  *     was offered, then echoes data frames and answers a close with the same close;</li>
- * <li>{@link #answeringAfter(Duration)}: the same without a subprotocol, after a delay.</li>
+ * <li>{@link #answeringAfter(Duration)}: the same without a subprotocol, after a delay;</li>
+ * <li>{@link #neverAnsweringCloses()}: answers the handshake and echoes, but never answers a close
+ *     frame: it reads on until the proxy ends the TCP connection.</li>
  * </ul>
  * Every request head it reads is recorded, every connection counted, and every connection the
  * proxy ends noted (a close frame or the end of the stream). Connections are held until {@link #close()}.
@@ -44,6 +46,8 @@ public final class ScriptedBackend implements AutoCloseable {
     /** Null = never answer the handshake. */
     private final String subprotocol;
     private final Duration answerDelay;
+    /** False: a close frame is not answered, and the connection is read on until the proxy ends it. */
+    private final boolean answerCloses;
     private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
@@ -52,9 +56,10 @@ public final class ScriptedBackend implements AutoCloseable {
     /** TCP connections accepted so far; counted by the acceptor thread as each is accepted. */
     private final AtomicInteger connections = new AtomicInteger();
 
-    private ScriptedBackend(String subprotocol, Duration answerDelay) throws IOException {
+    private ScriptedBackend(String subprotocol, Duration answerDelay, boolean answerCloses) throws IOException {
         this.subprotocol = subprotocol;
         this.answerDelay = answerDelay;
+        this.answerCloses = answerCloses;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "scripted-backend-accept");
         acceptor.setDaemon(true);
@@ -63,17 +68,26 @@ public final class ScriptedBackend implements AutoCloseable {
 
     /** Accepts connections and reads their handshakes, and never answers. */
     public static ScriptedBackend silent() throws IOException {
-        return new ScriptedBackend(null, Duration.ZERO);
+        return new ScriptedBackend(null, Duration.ZERO, true);
     }
 
     /** Answers every handshake with 101 and this Sec-WebSocket-Protocol ("" = no such header). */
     public static ScriptedBackend choosing(String subprotocol) throws IOException {
-        return new ScriptedBackend(subprotocol, Duration.ZERO);
+        return new ScriptedBackend(subprotocol, Duration.ZERO, true);
     }
 
     /** Answers every handshake with 101 (no subprotocol) once {@code delay} has passed. */
     public static ScriptedBackend answeringAfter(Duration delay) throws IOException {
-        return new ScriptedBackend("", delay);
+        return new ScriptedBackend("", delay, true);
+    }
+
+    /**
+     * Answers every handshake with 101 and echoes, but never answers a close frame. Its endings
+     * are "close &lt;code&gt;" when the close frame arrives, then "end of stream" when the proxy
+     * ends the TCP connection.
+     */
+    public static ScriptedBackend neverAnsweringCloses() throws IOException {
+        return new ScriptedBackend("", Duration.ZERO, false);
     }
 
     /** A port on 127.0.0.1 where nothing listens (it was free a moment ago and was released). */
@@ -156,7 +170,14 @@ public final class ScriptedBackend implements AutoCloseable {
                     + (subprotocol.isEmpty() ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            endings.add(echoFrames(in, out));
+            String ending = echoFrames(in, out, answerCloses);
+            endings.add(ending);
+            if (!answerCloses && ending.startsWith("close")) {
+                while (in.read() >= 0) {
+                    // Hold the connection, answer nothing, until the peer or close() ends it.
+                }
+                endings.add("end of stream");
+            }
         } catch (IOException | InterruptedException e) {
             // The peer left or close() closed the socket.
         } finally {
@@ -165,14 +186,15 @@ public final class ScriptedBackend implements AutoCloseable {
     }
 
     /**
-     * Echoes each data frame unmasked, answers a ping with a pong and a close with the same close.
+     * Echoes each data frame unmasked, answers a ping with a pong and a close with the same close
+     * (unless {@code answerCloses} is false).
      *
      * @return how the proxy ended the connection
      */
-    private static String echoFrames(DataInputStream in, OutputStream out) throws IOException {
+    private static String echoFrames(DataInputStream in, OutputStream out, boolean answerCloses) throws IOException {
         for (RawClient.Frame frame = WireFrames.read(in); frame != null; frame = WireFrames.read(in)) {
             int opcode = frame.opcode();
-            if (opcode != 0xA) {
+            if (opcode != 0xA && (opcode != 0x8 || answerCloses)) {
                 out.write(WireFrames.encode(frame.fin(), opcode == 0x9 ? 0xA : opcode, frame.payload(), false));
                 out.flush();
             }

@@ -31,7 +31,10 @@ import java.util.concurrent.TimeoutException;
  * the TCP connection, as a server does.
  * <p>
  * A single-frame text message {@code raw:<hex>} is not echoed: the backend writes those bytes
- * as they are instead, so that a test can send the proxy any frame a broken backend could.
+ * as they are instead, so that a test can send the proxy any frame a broken backend could. A
+ * single-frame text message {@code burst:<n>:<code>} is not echoed either: the backend sends
+ * {@code n} text messages ("burst 0", "burst 1", ...) and then a close with {@code code}, and reads
+ * on (echoing nothing more) until the proxy's close answer.
  */
 public final class StrictBackend implements AutoCloseable {
 
@@ -185,6 +188,7 @@ public final class StrictBackend implements AutoCloseable {
         Answers answers = new Answers(out);
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         int messageOpcode = 0;
+        boolean closeSent = false;
         while (true) {
             RawClient.Frame frame;
             try {
@@ -202,14 +206,20 @@ public final class StrictBackend implements AutoCloseable {
             connection.violations.addAll(now.subList(broken, now.size()));
             if (frame.opcode() == 0x8) {
                 boolean valid = now.size() == broken;
-                answers.write(WireFrames.encode(true, 0x8, valid ? frame.payload() : WireFrames.closePayload(1002, new byte[0]), false));
+                if (!closeSent) {
+                    answers.write(WireFrames.encode(true, 0x8, valid ? frame.payload() : WireFrames.closePayload(1002, new byte[0]), false));
+                }
                 return new Ending(true, frame.closeCode(), frame.closeReason());
             }
             if (now.size() > broken) {
                 return failed(answers);
             }
             switch (frame.opcode()) {
-                case 0x9 -> answers.write(WireFrames.encode(true, 0xA, frame.payload(), false));
+                case 0x9 -> {
+                    if (!closeSent) {
+                        answers.write(WireFrames.encode(true, 0xA, frame.payload(), false));
+                    }
+                }
                 case 0xA -> {
                     // A pong needs no answer.
                 }
@@ -220,8 +230,19 @@ public final class StrictBackend implements AutoCloseable {
                     }
                     message.writeBytes(frame.payload());
                     String text = frame.fin() && frame.opcode() == 0x1 ? frame.text() : "";
-                    answers.write(text.startsWith("raw:") ? HexFormat.of().parseHex(text.substring(4))
-                            : WireFrames.encode(frame.fin(), frame.opcode(), frame.payload(), false));
+                    if (closeSent) {
+                        // RFC 6455 section 5.5.1: nothing more after a close frame; the message is only recorded.
+                    } else if (text.startsWith("burst:")) {
+                        String[] burst = text.split(":");
+                        for (int i = 0; i < Integer.parseInt(burst[1]); i++) {
+                            answers.write(WireFrames.encode(true, 0x1, ("burst " + i).getBytes(StandardCharsets.UTF_8), false));
+                        }
+                        answers.write(WireFrames.encode(true, 0x8, WireFrames.closePayload(Integer.parseInt(burst[2]), new byte[0]), false));
+                        closeSent = true;
+                    } else {
+                        answers.write(text.startsWith("raw:") ? HexFormat.of().parseHex(text.substring(4))
+                                : WireFrames.encode(frame.fin(), frame.opcode(), frame.payload(), false));
+                    }
                     if (frame.fin()) {
                         Message whole = new Message(messageOpcode, message.toByteArray());
                         connection.messages.add(whole);
@@ -239,9 +260,9 @@ public final class StrictBackend implements AutoCloseable {
     }
 
     /**
-     * What the backend writes. A failed write does not end the reading: the proxy may close its
-     * sending side first (Tyrus ends the connection right after its own close frame, without
-     * waiting for the answer), and the frames it sent before are still to be read and checked.
+     * What the backend writes. A failed write does not end the reading: the proxy may end the
+     * connection first (after its own close frame, when this backend is slow to answer), and the
+     * frames it sent before are still to be read and checked.
      */
     private static final class Answers {
         private final OutputStream out;
