@@ -1,6 +1,7 @@
 package org.wsproxy.config;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +52,22 @@ public final class Durations {
                     + "10s, 5m, 1h (a bare number is milliseconds)");
         }
         return d;
+    }
+
+    /**
+     * As {@link #parse(String)}, for a limit that must not exceed {@code max}.
+     *
+     * @param maxText {@code max} as users write it, for the message
+     */
+    static Function<String, Duration> atMost(Duration max, String maxText) {
+        return text -> {
+            Duration d = parse(text);
+            if (d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("expected a duration from 0 to " + maxText
+                        + ", such as 500ms, 10s, 5m (a bare number is milliseconds)");
+            }
+            return d;
+        };
     }
 
     private static long unitMillis(String unit) {

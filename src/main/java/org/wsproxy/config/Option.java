@@ -80,6 +80,19 @@ final class Option<T> {
             Parsers.intAtLeast(0), "most connections open or opening at once on this route (each holds a backend"
             + " connection); past it, handshakes get 503 with Retry-After; 0 = no limit");
 
+    /**
+     * The longest drainTime: the drain runs inside the container's undeploy or shutdown, which
+     * waits for it; a process manager stopping the container gives up long before (systemd kills
+     * after 90 s by default, Kubernetes after 30 s), and an operator waiting on an undeploy should
+     * not wait for more than a few minutes.
+     */
+    private static final Duration MAX_DRAIN_TIME = Duration.ofMinutes(5);
+
+    static final Option<Duration> DRAIN_TIME = new Option<>("drainTime", Kind.OPTIONAL, "0",
+            Durations.atMost(MAX_DRAIN_TIME, "5m"), "when the application stops, close this route's"
+            + " connections with 1001 one by one, spread evenly over this time, so that clients do not all reconnect"
+            + " at once; 0 = all at once; at most 5m");
+
     static final Option<AddressBlocks> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.OPTIONAL, "",
             AddressBlocks::parse, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");
     static final Option<String> BALANCE = new Option<>("balance", Kind.PLANNED, "round-robin", Parsers::balance,
@@ -90,8 +103,6 @@ final class Option<T> {
             Durations::parsePositive, "how long a failed backend stays out of rotation");
     static final Option<Duration> HEALTH_CHECK_INTERVAL = new Option<>("healthCheckInterval", Kind.PLANNED, "0",
             Durations::parse, "probe backends this often; 0 = off");
-    static final Option<Duration> DRAIN_TIME = new Option<>("drainTime", Kind.PLANNED, "0", Durations::parse,
-            "on undeploy, how long open connections may finish before they are closed; 0 = close at once");
 
     private final String name;
     private final Kind kind;

@@ -31,6 +31,7 @@ public final class Route {
     private final Duration pingInterval;
     private final long maxMessageSize;
     private final int maxConnections;
+    private final Duration drainTime;
     /** Null when the JVM's trust store is used. */
     private final Path trustStore;
     /** Null when not set. Never shown: not in toString(), not in any message. */
@@ -63,6 +64,7 @@ public final class Route {
         this.pingInterval = get(values, Option.PING_INTERVAL);
         this.maxMessageSize = get(values, Option.MAX_MESSAGE_SIZE);
         this.maxConnections = get(values, Option.MAX_CONNECTIONS);
+        this.drainTime = get(values, Option.DRAIN_TIME);
         this.trustStore = get(values, Option.TRUST_STORE);
         this.trustStorePassword = get(values, Option.TRUST_STORE_PASSWORD);
         this.trustStoreType = get(values, Option.TRUST_STORE_TYPE);
@@ -150,6 +152,14 @@ public final class Route {
     /** Connections open or opening at once on this route; 0 = no limit. */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /**
+     * How long stopping the application spreads the 1001 closes of this route's connections over;
+     * {@link Duration#ZERO} = all at once. At most five minutes.
+     */
+    public Duration drainTime() {
+        return drainTime;
     }
 
     /** An absolute path to a file that was readable at deployment; empty = the JVM's trust store. */

@@ -12,8 +12,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
@@ -63,6 +65,11 @@ public final class ProxyRuntime {
     private final RelayRegistry relays = new RelayRegistry();
     /** Set once in contextInitialized, before any request can arrive. */
     private volatile ServerContainer serverContainer;
+    /**
+     * False until {@link #stop()} begins; set there once (a second stop does nothing); read by
+     * request threads, see {@link #stopping()}.
+     */
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader) {
         this.name = name;
@@ -155,10 +162,37 @@ public final class ProxyRuntime {
         return relays;
     }
 
-    /** Closes every relay with 1001 on both legs, then stops the timer and the backend transport. */
+    /**
+     * True once the application is stopping: new handshakes are refused and /health answers 503.
+     * Tomcat unmaps an application before it stops it, so there the requests that arrive during
+     * the drain get the container's 404 instead; this is for containers that keep routing to it.
+     */
+    boolean stopping() {
+        return stopping.get();
+    }
+
+    /**
+     * Closes every relay with 1001 on both legs, each route's spread over its drainTime, then stops
+     * the timer and the backend transport. Holds the container's undeploy or shutdown for the
+     * longest drainTime, plus up to {@link #STOP_GRACE} for the last closes to be answered.
+     */
     void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
         int open = relays.size();
-        relays.closeAll(CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy stopping"));
+        CloseReason reason = CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy stopping");
+        Duration drainTime = routes().stream().map(Route::drainTime).max(Duration::compareTo).orElse(Duration.ZERO);
+        if (open > 0 && !drainTime.isZero()) {
+            LOG.log(Level.INFO, "wsproxy" + name + ": closing " + open + " connections over up to " + drainTime + " (drainTime)");
+        }
+        try {
+            relays.drain(reason);
+        } catch (InterruptedException e) {
+            // Whoever stops the application is in a hurry: the rest go at once.
+            relays.closeAll(reason);
+            Thread.currentThread().interrupt();
+        }
         try {
             if (!relays.awaitEmpty(STOP_GRACE)) {
                 LOG.log(Level.INFO, "wsproxy" + name + ": " + relays.size() + " of " + open

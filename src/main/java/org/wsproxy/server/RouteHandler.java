@@ -27,7 +27,8 @@ import org.wsproxy.relay.Relay;
  * Answers the handshakes of one route. Everything here happens before the client's 101, so every
  * refusal is an HTTP status the client can see: 405 and 426 for requests that are not WebSocket
  * handshakes, 400 for malformed ones, 403 for a foreign Origin, 431 for more headers than the
- * backend request can carry, 503 for a route at its maxConnections, then the backend's verdict.
+ * backend request can carry, 503 for a route at its maxConnections or an application that is
+ * stopping, then the backend's verdict.
  */
 public final class RouteHandler {
 
@@ -39,6 +40,13 @@ public final class RouteHandler {
      * busy chat route to have closed in the meantime.
      */
     static final int FULL_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * Seconds, the Retry-After of a 503 while the application stops: as for a full route, long enough
+     * that clients retrying at once do not hammer an instance that is going away; behind a load
+     * balancer, the retry reaches another instance.
+     */
+    static final int STOPPING_RETRY_AFTER_SECONDS = 5;
 
     private final Route route;
     private final ProxyRuntime runtime;
@@ -63,6 +71,13 @@ public final class RouteHandler {
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (runtime.stopping()) {
+            // The container may still route requests here while the application drains; a new
+            // connection would only be closed again, so the client is sent to try elsewhere.
+            response.setHeader("Retry-After", Integer.toString(STOPPING_RETRY_AFTER_SECONDS));
+            refuse(response, 503, "proxy is stopping; retry later");
+            return;
+        }
         try {
             checkHandshake(request, response);
         } catch (BadHandshake refused) {
@@ -91,7 +106,7 @@ public final class RouteHandler {
             connections.release();
             runtime.relays().relayClosed(closed);
         });
-        runtime.relays().add(relay);
+        runtime.relays().add(relay, route.drainTime());
         BackendConnection backend;
         try {
             backend = runtime.backends().connect(route, handshake, new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));

@@ -53,6 +53,7 @@ class ContextParamRoutesTest {
         assertEquals(Duration.ZERO, r.pingInterval());
         assertEquals(0, r.maxMessageSize());
         assertEquals(0, r.maxConnections());
+        assertEquals(Duration.ZERO, r.drainTime());
         assertEquals(Optional.empty(), r.trustStore());
         assertEquals(Optional.empty(), r.trustStorePassword());
         assertEquals(KeyStore.getDefaultType(), r.trustStoreType());
@@ -76,6 +77,7 @@ class ContextParamRoutesTest {
                 "wsproxy.route.chat.pingInterval", "30s",
                 "wsproxy.route.chat.maxMessageSize", "64KiB",
                 "wsproxy.route.chat.maxConnections", " 2000 ",
+                "wsproxy.route.chat.drainTime", "90s",
                 "wsproxy.route.chat.trustStore", store.toString(),
                 "wsproxy.route.chat.trustStorePassword", "s3cret",
                 "wsproxy.route.chat.trustStoreType", "JKS",
@@ -94,6 +96,7 @@ class ContextParamRoutesTest {
         assertEquals(Duration.ofSeconds(30), r.pingInterval());
         assertEquals(65536, r.maxMessageSize());
         assertEquals(2000, r.maxConnections());
+        assertEquals(Duration.ofSeconds(90), r.drainTime());
         assertEquals(Optional.of(store.toAbsolutePath()), r.trustStore());
         assertEquals(Optional.of("s3cret"), r.trustStorePassword());
         assertEquals("JKS", r.trustStoreType());
@@ -176,6 +179,9 @@ class ContextParamRoutesTest {
         "maxConnections     | -1              | expected a whole number from 0 to 2147483647",
         "maxConnections     | 1e3             | expected a whole number from 0 to 2147483647",
         "maxConnections     | 3000000000      | expected a whole number from 0 to 2147483647",
+        "drainTime          | 6m              | expected a duration from 0 to 5m, such as 500ms, 10s, 5m",
+        "drainTime          | 300001          | expected a duration from 0 to 5m",
+        "drainTime          | soon            | expected a duration such as 500ms, 10s, 5m, 1h",
         "trustStore         | /no/such/trust.p12 | is not a file",
         "trustStore         | ''              | expected the path of a readable trust store file",
         "trustStoreType     | NOPE            | expected a KeyStore type this JVM supports",
@@ -267,8 +273,17 @@ class ContextParamRoutesTest {
     void plannedOptionsAreRefusedUntilImplemented() {
         assertEquals("route [chat]: parameter [wsproxy.route.chat.balance]: option [balance] is not supported yet "
                 + "by this version of wsproxy", failure(Params.chat("wsproxy.route.chat.balance", "ip-hash")));
-        assertEquals("parameter [wsproxy.drainTime]: option [drainTime] is not supported yet by this version of "
-                + "wsproxy", failure(Params.chat("wsproxy.drainTime", "5s")));
+        assertEquals("parameter [wsproxy.failTimeout]: option [failTimeout] is not supported yet by this version of "
+                + "wsproxy", failure(Params.chat("wsproxy.failTimeout", "5s")));
+    }
+
+    @Test
+    void drainTimeForEveryRouteOverriddenPerRouteAndAtMostFiveMinutes() throws ConfigException {
+        assertEquals(Duration.ofMinutes(5), only(Params.chat("wsproxy.drainTime", "5m")).drainTime());
+        assertEquals(Duration.ofSeconds(2), only(Params.chat("wsproxy.drainTime", "5m",
+                "wsproxy.route.chat.drainTime", "2s")).drainTime());
+        assertEquals("route [chat]: parameter [wsproxy.drainTime] has value [1h], expected a duration from 0 to 5m, "
+                + "such as 500ms, 10s, 5m (a bare number is milliseconds)", failure(Params.chat("wsproxy.drainTime", "1h")));
     }
 
     /** Checked at deployment, as a route's own value or as the default of every route; no name is looked up. */

@@ -43,9 +43,9 @@ class OptionTest {
     void supportedNamesLeaveOutPlannedOptions() {
         String names = Option.supportedNames();
         assertTrue(names.startsWith("backend, forwardPath, forwardQuery, allowedOrigins, dropHeaders"), names);
-        assertTrue(names.endsWith("verifyHostname, forwardUser, backendCompression, maxConnections, trustedProxies"), names);
+        assertTrue(names.endsWith("verifyHostname, forwardUser, backendCompression, maxConnections, drainTime, trustedProxies"), names);
         for (String planned : List.of("balance", "maxFails", "failTimeout",
-                "healthCheckInterval", "drainTime")) {
+                "healthCheckInterval")) {
             assertFalse(names.contains(planned), planned);
             assertFalse(Option.named(planned).supported(), planned);
         }
@@ -57,7 +57,6 @@ class OptionTest {
         assertEquals(1, Option.MAX_FAILS.defaultValue());
         assertEquals(Duration.ofSeconds(10), Option.FAIL_TIMEOUT.defaultValue());
         assertEquals(Duration.ZERO, Option.HEALTH_CHECK_INTERVAL.defaultValue());
-        assertEquals(Duration.ZERO, Option.DRAIN_TIME.defaultValue());
     }
 
     @Test

@@ -92,6 +92,17 @@ abstract class ProxyScenario {
         assertTrue(index.body().contains("<code>/echo</code>") && index.body().contains("<code>/down</code>"), index.body());
     }
 
+    /** A load balancer's health check: the WAR's /health answers 200 while the application runs. */
+    @Test
+    void healthCheckAnswersOk() throws Exception {
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(deployment().http("/health")).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), () -> "GET " + deployment().http("/health") + " on " + deployment().container()
+                + " answered " + health.statusCode() + ": " + abbreviate(health.body()));
+        assertTrue(health.body().startsWith("{\"status\":\"ok\",\"routes\":"), health.body());
+        assertEquals("no-store", health.headers().firstValue("Cache-Control").orElse(""));
+    }
+
     @Test
     void textIsEchoed() throws Exception {
         try (WsClient client = connect()) {

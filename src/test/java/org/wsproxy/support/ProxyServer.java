@@ -8,6 +8,7 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.wsproxy.WebSocketProxyServlet;
+import org.wsproxy.server.HealthServlet;
 import org.wsproxy.server.IndexServlet;
 import org.wsproxy.server.ProxyRuntime;
 import org.wsproxy.server.WsProxyInitializer;
@@ -43,6 +44,10 @@ public final class ProxyServer implements AutoCloseable {
         if (builder.index) {
             org.apache.catalina.startup.Tomcat.addServlet(server.context, "index", new IndexServlet());
             server.context.addServletMappingDecoded("", "index");
+        }
+        if (builder.health) {
+            org.apache.catalina.startup.Tomcat.addServlet(server.context, "health", new HealthServlet());
+            server.context.addServletMappingDecoded("/health", "health");
         }
         try {
             server.start();
@@ -113,10 +118,14 @@ public final class ProxyServer implements AutoCloseable {
         return URI.create(server.scheme() + "://127.0.0.1:" + port() + server.context.getPath() + pathAndQuery);
     }
 
+    /** The application's wsproxy runtime. */
+    public ProxyRuntime runtime() {
+        return (ProxyRuntime) server.context.getServletContext().getAttribute(ProxyRuntime.ATTRIBUTE);
+    }
+
     /** Relays (client and backend pairs) the application still holds. */
     public int openRelays() {
-        Object runtime = server.context.getServletContext().getAttribute(ProxyRuntime.ATTRIBUTE);
-        return ((ProxyRuntime) runtime).relays().size();
+        return runtime().relays().size();
     }
 
     /** Waits up to {@code seconds} for every relay to be released; returns how many are left. */
@@ -147,6 +156,7 @@ public final class ProxyServer implements AutoCloseable {
     public static final class Builder {
         private String contextPath = "";
         private boolean index;
+        private boolean health;
         private String basicAuthPattern;
         private String basicAuthUser;
         private String basicAuthPassword;
@@ -198,6 +208,12 @@ public final class ProxyServer implements AutoCloseable {
         /** Also serves the WAR's index page at the context root, as web.xml does. */
         public Builder index() {
             this.index = true;
+            return this;
+        }
+
+        /** Also serves the WAR's health check at /health, as web.xml does. */
+        public Builder health() {
+            this.health = true;
             return this;
         }
 
