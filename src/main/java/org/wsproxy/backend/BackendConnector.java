@@ -75,6 +75,8 @@ public final class BackendConnector implements AutoCloseable {
     private final TyrusTimer tyrusTimer;
     /** The masking keys of every backend connection of the application. */
     private final MaskingKeys maskingKeys = new MaskingKeys();
+    /** Backend connections that sent their close and wait for the backend's answer. */
+    private final ClosingHandshake.Awaiting awaitingAnswers = new ClosingHandshake.Awaiting();
     /** Closes what Tyrus leaves open after a handshake timeout. */
     private final UnansweredHandshakes unanswered;
 
@@ -145,7 +147,7 @@ public final class BackendConnector implements AutoCloseable {
         }
         // The handshake was written on this (container) thread.
         GrizzlyThreadLocals.release();
-        ClosingHandshake.install(session, tyrusTimer);
+        ClosingHandshake.install(session, tyrusTimer, awaitingAnswers);
         Map<String, List<String>> responseHeaders = headers.release();
         String subprotocol = session.getNegotiatedSubprotocol() == null ? "" : session.getNegotiatedSubprotocol();
         if (!subprotocol.isEmpty() && !handshake.subprotocols().contains(subprotocol)) {
@@ -257,6 +259,13 @@ public final class BackendConnector implements AutoCloseable {
     public void close() {
         clients.clear();
         unanswered.close();
+        try {
+            // The relays are released as soon as their legs report the close; the backends' answers
+            // to the last close frames may still be on their way.
+            awaitingAnswers.awaitNone(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         tyrusTimer.shutdownNow();
         ClassLoader tyrusLoader = GrizzlyClientContainer.class.getClassLoader();
         if (tyrusLoader != appClassLoader) {

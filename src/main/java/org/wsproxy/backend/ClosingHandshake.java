@@ -66,6 +66,7 @@ final class ClosingHandshake extends Writer {
     private final Writer tyrus;
     private final Connection<?> connection;
     private final ScheduledExecutorService timer;
+    private final Awaiting awaiting;
 
     /** Guarded by {@code this}: how many times Tyrus closed this writer. */
     private int closes;
@@ -74,18 +75,53 @@ final class ClosingHandshake extends Writer {
     /** Guarded by {@code this}: the TCP connection has ended. */
     private boolean ended;
 
-    private ClosingHandshake(Writer tyrus, Connection<?> connection, ScheduledExecutorService timer) {
+    private ClosingHandshake(Writer tyrus, Connection<?> connection, ScheduledExecutorService timer, Awaiting awaiting) {
         this.tyrus = tyrus;
         this.connection = connection;
         this.timer = timer;
+        this.awaiting = awaiting;
+    }
+
+    /**
+     * The backend connections of one application that sent their close and wait for the answer, so
+     * that stopping the application lets those answers arrive before it ends the transport (which
+     * would reset the connections, and a backend still sending would see 1006 instead of the code).
+     */
+    static final class Awaiting {
+        /** Guarded by {@code this}. */
+        private int count;
+
+        synchronized void add() {
+            count++;
+        }
+
+        synchronized void remove() {
+            count--;
+            if (count == 0) {
+                notifyAll();
+            }
+        }
+
+        /** Waits until no connection awaits its answer, or {@code millis} have passed. */
+        synchronized void awaitNone(long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            while (count > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                wait(left);
+            }
+        }
     }
 
     /**
      * Makes the TCP connection of a backend session wait for the backend's close answer.
      *
-     * @param timer runs the forced close of a backend that never answers
+     * @param timer    runs the forced close of a backend that never answers
+     * @param awaiting counts the connections waiting for their answer
      */
-    static void install(Session session, ScheduledExecutorService timer) {
+    static void install(Session session, ScheduledExecutorService timer, Awaiting awaiting) {
         if (INTERNALS == null) {
             return;
         }
@@ -97,7 +133,7 @@ final class ClosingHandshake extends Writer {
                 // Not Tyrus's Grizzly client container: nothing known to hold.
                 return;
             }
-            ClosingHandshake closing = new ClosingHandshake(writer, (Connection<?>) INTERNALS.connection.get(writer), timer);
+            ClosingHandshake closing = new ClosingHandshake(writer, (Connection<?>) INTERNALS.connection.get(writer), timer, awaiting);
             handler.setWriter(closing);
             closing.connection.closeFuture().addCompletionHandler(closing.new Ended());
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -127,6 +163,7 @@ final class ClosingHandshake extends Writer {
             if (closes == 1 && !ended) {
                 try {
                     grace = timer.schedule(this::answerNeverCame, ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    awaiting.add();
                     return;
                 } catch (RejectedExecutionException e) {
                     // The application is stopping: its transport ends every connection anyway.
@@ -161,6 +198,7 @@ final class ClosingHandshake extends Writer {
                 if (grace != null) {
                     grace.cancel(false);
                     grace = null;
+                    awaiting.remove();
                 }
             }
         }
