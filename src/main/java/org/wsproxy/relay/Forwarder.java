@@ -20,6 +20,8 @@ final class Forwarder {
     private final Side from;
     /** The route's maxMessageSize in bytes, 0 for unlimited. */
     private final long maxMessageSize;
+    /** What this direction passed on; this forwarder is its only writer. */
+    private final Traffic traffic;
 
     /** Bytes of the current message so far, counted only when maxMessageSize is set. */
     private long messageBytes;
@@ -30,10 +32,11 @@ final class Forwarder {
      */
     private char carry;
 
-    Forwarder(Relay relay, Side from, long maxMessageSize) {
+    Forwarder(Relay relay, Side from, long maxMessageSize, Traffic traffic) {
         this.relay = relay;
         this.from = from;
         this.maxMessageSize = maxMessageSize;
+        this.traffic = traffic;
     }
 
     void register(Session session) {
@@ -48,9 +51,6 @@ final class Forwarder {
             return;
         }
         relay.messageFrom(from);
-        if (maxMessageSize > 0 && tooBig(Utf8.length(part), last)) {
-            return;
-        }
         String out = part;
         if (carry != 0) {
             out = carry + out;
@@ -60,8 +60,14 @@ final class Forwarder {
             carry = out.charAt(out.length() - 1);
             out = out.substring(0, out.length() - 1);
         }
+        // Measured on what is sent, with a split pair made whole: each half alone would count 3 bytes, the pair is 4.
+        long partBytes = Utf8.length(out);
+        if (maxMessageSize > 0 && tooBig(partBytes, last)) {
+            return;
+        }
         try {
             to.sendText(out, last);
+            traffic.passed(partBytes, last);
         } catch (IOException | RuntimeException e) {
             relay.sendFailed(from.other(), e);
         }
@@ -73,11 +79,14 @@ final class Forwarder {
             return;
         }
         relay.messageFrom(from);
-        if (maxMessageSize > 0 && tooBig(part.remaining(), last)) {
+        // Read before the send, which consumes the buffer.
+        int partBytes = part.remaining();
+        if (maxMessageSize > 0 && tooBig(partBytes, last)) {
             return;
         }
         try {
             to.sendBinary(part, last);
+            traffic.passed(partBytes, last);
         } catch (IOException | RuntimeException e) {
             relay.sendFailed(from.other(), e);
         }

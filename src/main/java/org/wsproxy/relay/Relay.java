@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,11 @@ import jakarta.websocket.Session;
  * <p>
  * Locking: state changes happen under {@code this}; sends and closes run after the lock is
  * released, because they may block on a slow peer. Message delivery itself takes no lock: it reads
- * the volatile {@link #state} and the sender of the other leg.
+ * the volatile {@link #state} and the sender of the other leg, and counts what it passed on in the
+ * {@link Traffic} of its direction.
+ * <p>
+ * When both legs have closed, a relay whose client leg opened writes its line to the
+ * {@link AccessLog}.
  */
 public final class Relay {
 
@@ -33,7 +38,14 @@ public final class Relay {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String id;
-    private final String routeName;
+    private final ConnectionInfo connection;
+    /** When the client's handshake reached wsproxy: wall clock for the log, monotonic for the duration. */
+    private final Instant started = Instant.now();
+    private final long startedNanos = System.nanoTime();
+    /** Client to backend, counted by the client leg's delivery thread. */
+    private final Traffic in = new Traffic();
+    /** Backend to client, counted by the backend leg's delivery thread. */
+    private final Traffic out = new Traffic();
     private final Settings settings;
     private final RelayTimer timer;
     private final RelayListener listener;
@@ -55,6 +67,9 @@ public final class Relay {
     private boolean backendClosed;
     /** Guarded by {@code this}: the leg whose close (or failure) started the end of the relay. */
     private Side closedFirst;
+    /** Guarded by {@code this}: the close each leg reported, null until it did. */
+    private CloseReason clientClose;
+    private CloseReason backendClose;
     /** Guarded by {@code this}: what to tell a client that opens after its backend already closed. */
     private CloseReason pendingClientClose;
     /** Guarded by {@code this}: the next idle or ping check, or the handoff expiry. */
@@ -87,14 +102,14 @@ public final class Relay {
     public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
     }
 
-    public Relay(String routeName, Settings settings, RelayTimer timer, RelayListener listener) {
-        this.id = routeName + "#" + IDS.incrementAndGet();
-        this.routeName = routeName;
+    public Relay(ConnectionInfo connection, Settings settings, RelayTimer timer, RelayListener listener) {
+        this.id = connection.route() + "#" + IDS.incrementAndGet();
+        this.connection = connection;
         this.settings = settings;
         this.timer = timer;
         this.listener = listener;
-        this.clientToBackend = new Forwarder(this, Side.CLIENT, settings.maxMessageSize());
-        this.backendToClient = new Forwarder(this, Side.BACKEND, settings.maxMessageSize());
+        this.clientToBackend = new Forwarder(this, Side.CLIENT, settings.maxMessageSize(), in);
+        this.backendToClient = new Forwarder(this, Side.BACKEND, settings.maxMessageSize(), out);
     }
 
     public String id() {
@@ -102,7 +117,16 @@ public final class Relay {
     }
 
     public String routeName() {
-        return routeName;
+        return connection.route();
+    }
+
+    public ConnectionInfo connection() {
+        return connection;
+    }
+
+    /** Messages and bytes passed on from {@code from} to the other leg so far. */
+    public Traffic traffic(Side from) {
+        return from == Side.CLIENT ? in : out;
     }
 
     public State state() {
@@ -211,11 +235,13 @@ public final class Relay {
                     return;
                 }
                 clientClosed = true;
+                clientClose = reason;
             } else {
                 if (backendClosed) {
                     return;
                 }
                 backendClosed = true;
+                backendClose = reason;
             }
             switch (state) {
                 case CONNECTING -> {
@@ -243,7 +269,7 @@ public final class Relay {
             close(toClose, forward);
         }
         if (done) {
-            listener.relayClosed(this);
+            finished();
         }
     }
 
@@ -306,7 +332,7 @@ public final class Relay {
             close(b, reason);
         }
         if (done) {
-            listener.relayClosed(this);
+            finished();
         }
     }
 
@@ -355,13 +381,56 @@ public final class Relay {
             close(b, CloseCodes.reason(CloseCodes.GOING_AWAY, "client did not complete its handshake"));
         }
         if (done) {
-            listener.relayClosed(this);
+            finished();
         }
     }
 
     /** Releases the relay if the handshake was given up before the client leg could open. */
     public void abandon() {
         expireHandoff();
+    }
+
+    /**
+     * Both legs have closed: the access log, then the listener. Runs once, on the thread that saw
+     * the last close, after the lock is released.
+     */
+    private void finished() {
+        ClosedConnection closed = closedConnection();
+        if (closed != null) {
+            AccessLog.log(closed);
+        }
+        listener.relayClosed(this);
+    }
+
+    /** @return what this relay did, null if its client leg never opened (the handshake's own log covers it) */
+    private ClosedConnection closedConnection() {
+        long durationNanos = System.nanoTime() - startedNanos;
+        CloseReason c;
+        CloseReason b;
+        Side first;
+        synchronized (this) {
+            if (client == null) {
+                return null;
+            }
+            c = clientClose;
+            b = backendClose;
+            first = closedFirst;
+        }
+        return new ClosedConnection(connection, started, Duration.ofNanos(durationNanos),
+                in.messages(), in.bytes(), out.messages(), out.bytes(),
+                code(c), phrase(c), code(b), phrase(b), first);
+    }
+
+    /**
+     * Once the client leg opened, both legs report their close before the relay finishes; a leg
+     * without one would be logged as dropped (1006) rather than fail the log line.
+     */
+    private static int code(CloseReason reason) {
+        return reason == null ? CloseCodes.ABNORMAL : reason.getCloseCode().getCode();
+    }
+
+    private static String phrase(CloseReason reason) {
+        return reason == null || reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase();
     }
 
     /** Must hold {@code this}. */

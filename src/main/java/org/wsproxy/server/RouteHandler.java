@@ -21,6 +21,7 @@ import org.wsproxy.backend.GrizzlyThreadLocals;
 import org.wsproxy.backend.TyrusCloses;
 import org.wsproxy.config.Route;
 import org.wsproxy.relay.BackendEndpoint;
+import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
 
 /**
@@ -102,7 +103,8 @@ public final class RouteHandler {
             return;
         }
         fullLogged.set(false);
-        Relay relay = new Relay(route.name(), settings, runtime.timer(), closed -> {
+        ConnectionInfo connection = new ConnectionInfo(route.name(), client.address(), handshake.uri());
+        Relay relay = new Relay(connection, settings, runtime.timer(), closed -> {
             connections.release();
             runtime.relays().relayClosed(closed);
         });

@@ -3,6 +3,7 @@ package org.wsproxy.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The relay on its own, with recording sessions: what each leg is sent, part by part. */
 class RelayTest {
+
+    private static final ConnectionInfo CONNECTION = new ConnectionInfo("test", "127.0.0.1", URI.create("ws://127.0.0.1/test"));
 
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
     private final RelayTimer timer = new RelayTimer(scheduler, Runnable::run);
@@ -29,7 +32,7 @@ class RelayTest {
     }
 
     private Relay open(long maxMessageSize) {
-        Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
+        Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
                 timer, r -> released.incrementAndGet());
         relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.clientOpened(client.session);
@@ -43,6 +46,21 @@ class RelayTest {
         client.text("ab\ud83d", false);
         client.text("\ude00c", true);
         assertEquals(List.of("text[ab]", "text[\ud83d\ude00c] last"), backend.sent);
+    }
+
+    @Test
+    void trafficIsCountedPerDirectionWithAMessageAtItsLastPart() {
+        Relay relay = open(0);
+        client.text("ab\ud83d", false);
+        assertEquals(0, relay.traffic(Side.CLIENT).messages(), "a message counts once its last part is passed on");
+        client.text("\ude00c", true);
+        backend.binary(3, false);
+        backend.binary(2, true);
+        backend.text("\u00e9", true);
+        assertEquals(1, relay.traffic(Side.CLIENT).messages());
+        assertEquals(7, relay.traffic(Side.CLIENT).bytes(), "a b, the pair split between parts as 4 bytes, c");
+        assertEquals(2, relay.traffic(Side.BACKEND).messages());
+        assertEquals(7, relay.traffic(Side.BACKEND).bytes(), "3 + 2 binary, and e-acute as 2 bytes of UTF-8");
     }
 
     @Test
@@ -76,7 +94,7 @@ class RelayTest {
 
         FakeSession otherClient = new FakeSession();
         FakeSession otherBackend = new FakeSession();
-        Relay other = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer, r -> { });
+        Relay other = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer, r -> { });
         other.backendOpened(otherBackend.session, () -> { });
         other.clientOpened(otherClient.session);
         other.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
@@ -94,9 +112,19 @@ class RelayTest {
         assertEquals(1009, backend.closes.get(0).getCloseCode().getCode());
     }
 
+    /** "ab", U+1F600 and "c" are 7 bytes of UTF-8; split between parts, the pair's halves once counted 3 bytes each (9 in all). */
+    @Test
+    void aSurrogatePairSplitBetweenPartsCountsFourBytesTowardsMaxMessageSize() {
+        open(7);
+        client.text("ab\ud83d", false);
+        client.text("\ude00c", true);
+        assertEquals(List.of("text[ab]", "text[\ud83d\ude00c] last"), backend.sent);
+        assertTrue(client.closes.isEmpty(), "closed with " + client.closes);
+    }
+
     @Test
     void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
-        Relay relay = new Relay("test", new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
+        Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 timer, r -> released.incrementAndGet());
         relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye"));
