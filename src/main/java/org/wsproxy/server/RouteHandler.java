@@ -36,18 +36,12 @@ public final class RouteHandler {
     private static final Logger LOG = System.getLogger(RouteHandler.class.getName());
 
     /**
-     * Seconds, the Retry-After of a 503 for a full route: long enough that a client retrying at
-     * once does not turn a full route into a handshake storm, short enough for a connection of a
-     * busy chat route to have closed in the meantime.
+     * Seconds, the Retry-After of a 503 (a route at its maxConnections, an application that is
+     * stopping): long enough that clients retrying at once do not turn it into a handshake storm,
+     * short enough for a connection of a busy route to have closed meanwhile; behind a load
+     * balancer, the retry of a stopping instance's client reaches another one.
      */
-    static final int FULL_RETRY_AFTER_SECONDS = 5;
-
-    /**
-     * Seconds, the Retry-After of a 503 while the application stops: as for a full route, long enough
-     * that clients retrying at once do not hammer an instance that is going away; behind a load
-     * balancer, the retry reaches another instance.
-     */
-    static final int STOPPING_RETRY_AFTER_SECONDS = 5;
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final Route route;
     private final ProxyRuntime runtime;
@@ -75,8 +69,7 @@ public final class RouteHandler {
         if (runtime.stopping()) {
             // The container may still route requests here while the application drains; a new
             // connection would only be closed again, so the client is sent to try elsewhere.
-            response.setHeader("Retry-After", Integer.toString(STOPPING_RETRY_AFTER_SECONDS));
-            refuse(response, 503, "proxy is stopping; retry later");
+            refuseForNow(response, "proxy is stopping; retry later");
             return;
         }
         try {
@@ -98,8 +91,7 @@ public final class RouteHandler {
                 LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: maxConnections [" + connections.max()
                         + "] reached; answering new handshakes with 503 until connections close");
             }
-            response.setHeader("Retry-After", Integer.toString(FULL_RETRY_AFTER_SECONDS));
-            refuse(response, 503, "route has reached its connection limit; retry later");
+            refuseForNow(response, "route has reached its connection limit; retry later");
             return;
         }
         fullLogged.set(false);
@@ -188,6 +180,12 @@ public final class RouteHandler {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** 503 with {@link #RETRY_AFTER_SECONDS}: the handshake may succeed later, here or elsewhere. */
+    private static void refuseForNow(HttpServletResponse response, String message) throws IOException {
+        response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        refuse(response, 503, message);
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
