@@ -65,9 +65,11 @@ final class Forwarder {
         if (maxMessageSize > 0 && tooBig(partBytes, last)) {
             return;
         }
+        // Counted before the send: once the other leg has the part, it may answer with a close that
+        // ends the relay, and the access log must not be written without it.
+        traffic.passed(partBytes, last);
         try {
             to.sendText(out, last);
-            traffic.passed(partBytes, last);
         } catch (IOException | RuntimeException e) {
             relay.sendFailed(from.other(), e);
         }
@@ -84,9 +86,9 @@ final class Forwarder {
         if (maxMessageSize > 0 && tooBig(partBytes, last)) {
             return;
         }
+        traffic.passed(partBytes, last);
         try {
             to.sendBinary(part, last);
-            traffic.passed(partBytes, last);
         } catch (IOException | RuntimeException e) {
             relay.sendFailed(from.other(), e);
         }

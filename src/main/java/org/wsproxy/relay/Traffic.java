@@ -20,7 +20,11 @@ public final class Traffic {
      */
     private volatile long bytes;
 
-    /** A part of {@code partBytes} bytes was passed on; {@code last} if it ended its message. */
+    /**
+     * A part of {@code partBytes} bytes is being passed on; {@code last} if it ends its message.
+     * Counted as the send begins (see Forwarder), so a part whose send fails, as its connection
+     * ends, is counted too.
+     */
     void passed(long partBytes, boolean last) {
         bytes = bytes + partBytes;
         if (last) {
