@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,12 +119,29 @@ public final class BackendConnector implements AutoCloseable {
      * @throws BackendFailure with the HTTP status for the client when the backend cannot be used
      */
     public BackendConnection connect(Route route, BackendHandshake handshake, Endpoint endpoint) throws BackendFailure {
-        ClientManager client = clients.get(route.name());
+        return connect(route, handshake, route.connectTimeout(), endpoint);
+    }
+
+    /**
+     * Opens a connection to the backend of {@code handshake.uri()} and completes its handshake
+     * within {@code timeout}: a route with several backends gives each try its share of the route's
+     * connectTimeout.
+     *
+     * @param timeout more than zero; one of a few values per route (a Tyrus client is kept for each)
+     * @param endpoint receives the backend session; its onOpen runs before this method returns
+     * @throws BackendFailure with the HTTP status for the client when the backend cannot be used
+     */
+    public BackendConnection connect(Route route, BackendHandshake handshake, Duration timeout, Endpoint endpoint)
+            throws BackendFailure {
+        boolean secure = "wss".equalsIgnoreCase(handshake.uri().getScheme());
+        // Tyrus reads the handshake timeout from its client's properties, not per connection.
+        String key = route.name() + (secure ? "|wss|" : "|ws|") + timeout.toMillis();
+        ClientManager client = clients.get(key);
         if (client == null) {
             // Outside computeIfAbsent, as a trust store that cannot be loaded is a BackendFailure;
             // nothing is kept then, so the next connection tries again (the file may be fixed).
-            SslEngineConfigurator tls = tls(route);
-            client = clients.computeIfAbsent(route.name(), name -> newClient(route, tls));
+            SslEngineConfigurator tls = secure ? tls(route) : null;
+            client = clients.computeIfAbsent(key, k -> newClient(timeout, tls));
         }
         HeaderConfigurator headers = new HeaderConfigurator(handshake.headers());
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
@@ -138,7 +156,7 @@ public final class BackendConnector implements AutoCloseable {
             session = client.connectToServer(endpoint, config, forTyrus(handshake.uri()));
         } catch (DeploymentException | IOException | URISyntaxException | RuntimeException e) {
             GrizzlyThreadLocals.release();
-            boolean timedOut = System.nanoTime() - start >= route.connectTimeout().toNanos();
+            boolean timedOut = System.nanoTime() - start >= timeout.toNanos();
             if (timedOut) {
                 unanswered.close(headers.request());
             }
@@ -154,7 +172,7 @@ public final class BackendConnector implements AutoCloseable {
             // RFC 6455 section 4.1: a client must fail such a connection; the two legs would disagree.
             closeQuietly(session, CloseCodes.reason(CloseCodes.PROTOCOL_ERROR, "subprotocol not offered"));
             throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend chose subprotocol [" + subprotocol
-                    + "], which the client did not offer", null);
+                    + "], which the client did not offer", null, false);
         }
         return new BackendConnection(session, subprotocol, responseHeaders);
     }
@@ -179,14 +197,14 @@ public final class BackendConnector implements AutoCloseable {
     }
 
     /** @param tls for a wss:// backend, null for ws:// */
-    private ClientManager newClient(Route route, SslEngineConfigurator tls) {
+    private ClientManager newClient(Duration timeout, SslEngineConfigurator tls) {
         ClientManager client = new ProxyClientManager(tyrusTimer);
         Map<String, Object> properties = client.getProperties();
         properties.put(ClientProperties.SHARED_CONTAINER, true);
         properties.put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, SHARED_TRANSPORT_IDLE_SECONDS);
         properties.put(GrizzlyClientProperties.WORKER_THREAD_POOL_CONFIG, workers);
         properties.put(GrizzlyClientProperties.SELECTOR_THREAD_POOL_CONFIG, selectors);
-        properties.put(ClientProperties.HANDSHAKE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.connectTimeout().toMillis()));
+        properties.put(ClientProperties.HANDSHAKE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         properties.put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_BACKEND_FRAME_BYTES);
         properties.put(ClientProperties.REDIRECT_ENABLED, false);
         properties.put(ClientProperties.MASKING_KEY_GENERATOR, maskingKeys);
@@ -197,16 +215,13 @@ public final class BackendConnector implements AutoCloseable {
     }
 
     /**
-     * The TLS settings of a wss:// route: its trustStore, or the JVM's default trust, and host name
-     * verification. Null for a ws:// route.
+     * The TLS settings of a route's wss:// backends: its trustStore, or the JVM's default trust, and
+     * host name verification.
      *
      * @throws BackendFailure (502) when the trustStore cannot be loaded: deployment checked only that
      *                        the file is readable, not its password or type
      */
     private static SslEngineConfigurator tls(Route route) throws BackendFailure {
-        if (!"wss".equalsIgnoreCase(route.backend().getScheme())) {
-            return null;
-        }
         try {
             SSLContext context;
             if (route.trustStore().isPresent()) {
@@ -227,7 +242,7 @@ public final class BackendConnector implements AutoCloseable {
         } catch (GeneralSecurityException | IOException e) {
             // The message never shows the password; KeyStore's own ("keystore password was incorrect") does not either.
             throw new BackendFailure(BackendFailure.BAD_GATEWAY, "cannot load trustStore [" + route.trustStore().orElse(null)
-                    + "] of type [" + route.trustStoreType() + "]: " + e.getMessage(), e);
+                    + "] of type [" + route.trustStoreType() + "]: " + e.getMessage(), e, false);
         }
     }
 

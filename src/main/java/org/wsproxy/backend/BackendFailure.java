@@ -18,7 +18,9 @@ import javax.net.ssl.SSLException;
 import org.glassfish.tyrus.core.HandshakeException;
 
 /**
- * Why a backend connection could not be opened, as the HTTP status the client gets.
+ * Why a backend connection could not be opened, as the HTTP status the client gets, and whether
+ * the backend itself failed (counted towards maxFails, and the next backend is tried) or answered
+ * (its HTTP status is the client's answer).
  */
 public final class BackendFailure extends Exception {
 
@@ -30,10 +32,22 @@ public final class BackendFailure extends Exception {
     public static final int GATEWAY_TIMEOUT = 504;
 
     private final int status;
+    private final boolean backendFailed;
 
-    BackendFailure(int status, String message, Throwable cause) {
+    /**
+     * @param backendFailed true when the backend could not be reached or did not answer in time, so
+     *                      another backend may do better; false when it answered, or the fault is
+     *                      the route's own (a trust store that cannot be loaded)
+     */
+    BackendFailure(int status, String message, Throwable cause, boolean backendFailed) {
         super(message, cause);
         this.status = status;
+        this.backendFailed = backendFailed;
+    }
+
+    /** True when the backend failed: refused, unreachable, reset, TLS failed or timed out. */
+    public boolean backendFailed() {
+        return backendFailed;
     }
 
     /** @return the HTTP status to answer the client's handshake with */
@@ -52,24 +66,24 @@ public final class BackendFailure extends Exception {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof HandshakeException he && he.getHttpStatusCode() >= 300) {
                 return new BackendFailure(he.getHttpStatusCode(), "backend answered the handshake with HTTP "
-                        + he.getHttpStatusCode(), error);
+                        + he.getHttpStatusCode(), error, false);
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
-                return new BackendFailure(BAD_GATEWAY, "backend unreachable: " + describe(t), error);
+                return new BackendFailure(BAD_GATEWAY, "backend unreachable: " + describe(t), error, true);
             }
             if (t instanceof SSLException) {
-                return new BackendFailure(BAD_GATEWAY, "TLS handshake with backend failed: " + tlsProblem(t, trustStore), error);
+                return new BackendFailure(BAD_GATEWAY, "TLS handshake with backend failed: " + tlsProblem(t, trustStore), error, true);
             }
             if (t instanceof TimeoutException) {
-                return new BackendFailure(GATEWAY_TIMEOUT, "backend did not answer in time", error);
+                return new BackendFailure(GATEWAY_TIMEOUT, "backend did not answer in time", error, true);
             }
         }
         String message = String.valueOf(error.getMessage());
         if (timeout || message.contains("Handshake response not received")) {
-            return new BackendFailure(GATEWAY_TIMEOUT, "backend did not finish its handshake within connectTimeout", error);
+            return new BackendFailure(GATEWAY_TIMEOUT, "backend did not finish its handshake within connectTimeout", error, true);
         }
-        return new BackendFailure(BAD_GATEWAY, "backend connection failed: " + describe(rootCause(error)), error);
+        return new BackendFailure(BAD_GATEWAY, "backend connection failed: " + describe(rootCause(error)), error, true);
     }
 
     /**

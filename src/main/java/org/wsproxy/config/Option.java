@@ -41,9 +41,9 @@ final class Option<T> {
     // Declared before the options, since each option registers itself here as it is constructed.
     private static final Map<String, Option<?>> BY_NAME = new LinkedHashMap<>();
 
-    static final Option<URI> BACKEND = new Option<>("backend", Kind.REQUIRED, null, Parsers::backend,
+    static final Option<List<URI>> BACKEND = new Option<>("backend", Kind.REQUIRED, null, Parsers::backends,
             "the ws:// or wss:// URL of the backend, such as ws://backend.example:8080/chat"
-            + " (port 80 or 443 when absent)");
+            + " (port 80 or 443 when absent), or several, comma-separated, to share connections among");
     static final Option<Boolean> FORWARD_PATH = new Option<>("forwardPath", Kind.OPTIONAL, "true", Parsers::bool,
             "pass the request path on to the backend");
     static final Option<Boolean> FORWARD_QUERY = new Option<>("forwardQuery", Kind.OPTIONAL, "true", Parsers::bool,
@@ -95,14 +95,15 @@ final class Option<T> {
 
     static final Option<AddressBlocks> TRUSTED_PROXIES = new Option<>("trustedProxies", Kind.OPTIONAL, "",
             AddressBlocks::parse, "addresses (IPs or CIDR blocks) whose X-Forwarded-For is believed");
-    static final Option<String> BALANCE = new Option<>("balance", Kind.PLANNED, "round-robin", Parsers::balance,
-            "how a backend is picked: round-robin, least-connections or ip-hash");
-    static final Option<Integer> MAX_FAILS = new Option<>("maxFails", Kind.PLANNED, "1", Parsers.intAtLeast(1),
-            "failed connects before a backend is taken out of rotation");
-    static final Option<Duration> FAIL_TIMEOUT = new Option<>("failTimeout", Kind.PLANNED, "10s",
+    static final Option<Balance> BALANCE = new Option<>("balance", Kind.OPTIONAL, "round-robin", Balance::parse,
+            "how a backend is picked for a new connection: round-robin, least-connections or ip-hash");
+    static final Option<Integer> MAX_FAILS = new Option<>("maxFails", Kind.OPTIONAL, "1", Parsers.intAtLeast(1),
+            "failed connects in a row before a backend is taken out of rotation");
+    static final Option<Duration> FAIL_TIMEOUT = new Option<>("failTimeout", Kind.OPTIONAL, "10s",
             Durations::parsePositive, "how long a failed backend stays out of rotation");
-    static final Option<Duration> HEALTH_CHECK_INTERVAL = new Option<>("healthCheckInterval", Kind.PLANNED, "0",
-            Durations::parse, "probe backends this often; 0 = off");
+    static final Option<Duration> HEALTH_CHECK_INTERVAL = new Option<>("healthCheckInterval", Kind.OPTIONAL, "0",
+            Durations::parse, "probe each backend with a WebSocket handshake this often; a backend out of"
+            + " rotation comes back when it answers; 0 = off");
 
     private final String name;
     private final Kind kind;

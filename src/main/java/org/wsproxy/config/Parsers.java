@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class Parsers {
 
+    static final String BACKENDS_EXPECTED = "expected one or more ws:// or wss:// URLs, comma-separated,"
+            + " such as ws://10.0.0.5:8080/chat, ws://10.0.0.6:8080/chat";
     static final String BACKEND_EXPECTED = "expected a ws:// or wss:// URL such as ws://backend.example:8080/chat";
 
     /** RFC 9110 token characters, the only ones a header name may contain. */
@@ -30,7 +32,6 @@ final class Parsers {
 
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
-    private static final List<String> BALANCE = List.of("round-robin", "least-connections", "ip-hash");
 
     private Parsers() {
     }
@@ -107,6 +108,37 @@ final class Parsers {
         return URI.create(scheme + "://" + uri.getHost() + ":" + port + uri.getRawPath() + query);
     }
 
+    /**
+     * One or more backend URLs, comma-separated, each as {@link #backend(String)} makes it. The same
+     * backend twice would get twice the share of connections without saying so, and is refused.
+     */
+    static List<URI> backends(String text) {
+        List<String> entries;
+        try {
+            entries = list(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(BACKENDS_EXPECTED + ", without empty entries");
+        }
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException(BACKENDS_EXPECTED);
+        }
+        List<URI> backends = new ArrayList<>();
+        for (String entry : entries) {
+            URI uri;
+            try {
+                uri = backend(entry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(entries.size() == 1 ? e.getMessage()
+                        : "[" + entry + "] is not a backend: " + e.getMessage());
+            }
+            if (backends.contains(uri)) {
+                throw new IllegalArgumentException("[" + entry + "] is listed twice; each backend once");
+            }
+            backends.add(uri);
+        }
+        return List.copyOf(backends);
+    }
+
     /** Lower-case header names; an empty value is the empty set. */
     static Set<String> headerNames(String text) {
         Set<String> names = new LinkedHashSet<>();
@@ -157,14 +189,6 @@ final class Parsers {
         } catch (KeyStoreException | IllegalArgumentException e) {
             throw new IllegalArgumentException("expected a KeyStore type this JVM supports, such as PKCS12 or JKS");
         }
-    }
-
-    static String balance(String text) {
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        if (!BALANCE.contains(s)) {
-            throw new IllegalArgumentException("expected one of " + String.join(", ", BALANCE));
-        }
-        return s;
     }
 
     /** Splits a comma-separated value; blank means an empty list, but an empty entry is a mistake. */

@@ -3,12 +3,13 @@ package org.wsproxy.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One proxied path and the backend it leads to, with every option already parsed and checked.
+ * One proxied path and the backends it leads to, with every option already parsed and checked.
  *
  * <p>Immutable, and built only by {@link RouteConfig}, so holding a {@code Route} means holding a
  * valid one; it is shared by every connection on its path without locking.
@@ -18,7 +19,12 @@ public final class Route {
     private final String name;
     /** The url-pattern as written (without surrounding white space): "/chat" or "/chat/*". */
     private final String path;
-    private final URI backend;
+    /** One or more, distinct, in the order configured; unmodifiable. */
+    private final List<URI> backends;
+    private final Balance balance;
+    private final int maxFails;
+    private final Duration failTimeout;
+    private final Duration healthCheckInterval;
     private final boolean forwardPath;
     private final boolean forwardQuery;
     private final Origins allowedOrigins;
@@ -52,7 +58,11 @@ public final class Route {
     Route(String name, String path, Map<Option<?>, Object> values, String nonDefaults) {
         this.name = name;
         this.path = path;
-        this.backend = get(values, Option.BACKEND);
+        this.backends = get(values, Option.BACKEND);
+        this.balance = get(values, Option.BALANCE);
+        this.maxFails = get(values, Option.MAX_FAILS);
+        this.failTimeout = get(values, Option.FAIL_TIMEOUT);
+        this.healthCheckInterval = get(values, Option.HEALTH_CHECK_INTERVAL);
         this.forwardPath = get(values, Option.FORWARD_PATH);
         this.forwardQuery = get(values, Option.FORWARD_QUERY);
         this.allowedOrigins = get(values, Option.ALLOWED_ORIGINS);
@@ -95,9 +105,32 @@ public final class Route {
         return UrlPatterns.isPrefix(path);
     }
 
-    /** A ws:// or wss:// URL with an explicit port (80 or 443 when the user gave none). */
-    public URI backend() {
-        return backend;
+    /**
+     * The backends, one or more, distinct, in the order configured: ws:// or wss:// URLs, each with
+     * an explicit port (80 or 443 when the user gave none). Unmodifiable.
+     */
+    public List<URI> backends() {
+        return backends;
+    }
+
+    /** How a backend is picked when there are several. */
+    public Balance balance() {
+        return balance;
+    }
+
+    /** Failed connects in a row after which a backend is out of rotation for {@link #failTimeout()}; at least 1. */
+    public int maxFails() {
+        return maxFails;
+    }
+
+    /** How long a backend that failed maxFails times stays out of rotation; more than zero. */
+    public Duration failTimeout() {
+        return failTimeout;
+    }
+
+    /** How often each backend is probed with a WebSocket handshake; {@link Duration#ZERO} = never. */
+    public Duration healthCheckInterval() {
+        return healthCheckInterval;
     }
 
     public boolean forwardPath() {
@@ -202,6 +235,7 @@ public final class Route {
     /** Name, path, backend and the options that differ from their defaults; never the password. */
     @Override
     public String toString() {
+        String backend = backends.size() == 1 ? backends.get(0).toString() : backends.toString();
         return "Route[name=" + name + ", path=" + path + ", backend=" + backend
                 + (nonDefaults.isEmpty() ? "" : ", " + nonDefaults) + "]";
     }

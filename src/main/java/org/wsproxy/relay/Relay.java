@@ -43,9 +43,9 @@ public final class Relay {
     private final Instant started = Instant.now();
     private final long startedNanos = System.nanoTime();
     /** Client to backend, counted by the client leg's delivery thread. */
-    private final Traffic in = new Traffic();
+    private final Traffic in;
     /** Backend to client, counted by the backend leg's delivery thread. */
-    private final Traffic out = new Traffic();
+    private final Traffic out;
     private final Settings settings;
     private final RelayTimer timer;
     private final RelayListener listener;
@@ -102,9 +102,16 @@ public final class Relay {
     public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
     }
 
-    public Relay(ConnectionInfo connection, Settings settings, RelayTimer timer, RelayListener listener) {
+    /**
+     * @param inTotals  what the client-to-backend traffic also adds to (its backend's totals)
+     * @param outTotals what the backend-to-client traffic also adds to
+     */
+    public Relay(ConnectionInfo connection, Settings settings, RelayTimer timer, TrafficTotals inTotals,
+                 TrafficTotals outTotals, RelayListener listener) {
         this.id = connection.route() + "#" + IDS.incrementAndGet();
         this.connection = connection;
+        this.in = new Traffic(inTotals);
+        this.out = new Traffic(outTotals);
         this.settings = settings;
         this.timer = timer;
         this.listener = listener;
@@ -122,6 +129,11 @@ public final class Relay {
 
     public ConnectionInfo connection() {
         return connection;
+    }
+
+    /** When the client's handshake reached wsproxy. */
+    public Instant started() {
+        return started;
     }
 
     /** Messages and bytes passed on from {@code from} to the other leg so far. */
@@ -399,7 +411,7 @@ public final class Relay {
         if (closed != null) {
             AccessLog.log(closed);
         }
-        listener.relayClosed(this);
+        listener.relayClosed(this, closed);
     }
 
     /** @return what this relay did, null if its client leg never opened (the handshake's own log covers it) */

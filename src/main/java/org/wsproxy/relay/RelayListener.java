@@ -4,5 +4,10 @@ package org.wsproxy.relay;
 @FunctionalInterface
 public interface RelayListener {
 
-    void relayClosed(Relay relay);
+    /**
+     * @param closed what the relay did, for the access log, metrics and recent closes; null when
+     *               its client leg never opened (the handshake was refused or given up, and its
+     *               outcome was reported then)
+     */
+    void relayClosed(Relay relay, ClosedConnection closed);
 }

@@ -29,8 +29,13 @@ public final class RelayRegistry implements RelayListener {
         open.put(relay, drainTime);
     }
 
+    /** The relays open now (including those whose client leg is still opening), in no particular order. */
+    public List<Relay> open() {
+        return List.copyOf(open.keySet());
+    }
+
     @Override
-    public void relayClosed(Relay relay) {
+    public void relayClosed(Relay relay, ClosedConnection closed) {
         synchronized (open) {
             open.remove(relay);
             open.notifyAll();

@@ -12,6 +12,9 @@ package org.wsproxy.relay;
  */
 public final class Traffic {
 
+    /** What this relay's direction adds to: every connection of its backend, in the same direction. */
+    private final TrafficTotals totals;
+
     /** Messages whose last part was passed on; written by the source leg's delivery thread only. */
     private volatile long messages;
     /**
@@ -25,7 +28,12 @@ public final class Traffic {
      * Counted as the send begins (see Forwarder), so a part whose send fails, as its connection
      * ends, is counted too.
      */
+    Traffic(TrafficTotals totals) {
+        this.totals = totals;
+    }
+
     void passed(long partBytes, boolean last) {
+        totals.passed(partBytes, last);
         bytes = bytes + partBytes;
         if (last) {
             messages = messages + 1;

@@ -48,8 +48,10 @@ final class BackendRequests {
     private BackendRequests() {
     }
 
-    static BackendHandshake build(Route route, HttpServletRequest request, ClientAddress client) throws BadHandshake {
-        BackendHandshake handshake = new BackendHandshake(uri(route, request), headers(route, request, client),
+    /** @param backend one of the route's backends */
+    static BackendHandshake build(Route route, URI backend, HttpServletRequest request, ClientAddress client)
+            throws BadHandshake {
+        BackendHandshake handshake = new BackendHandshake(uri(route, backend, request), headers(route, request, client),
                 subprotocols(request));
         int fields = handshake.headerFields(route.backendCompression());
         if (fields > BackendHandshake.MAX_HEADER_FIELDS) {
@@ -60,8 +62,7 @@ final class BackendRequests {
         return handshake;
     }
 
-    static URI uri(Route route, HttpServletRequest request) throws BadHandshake {
-        URI base = route.backend();
+    static URI uri(Route route, URI base, HttpServletRequest request) throws BadHandshake {
         String path = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
         if (route.prefix() && route.forwardPath()) {
             String below = request.getPathInfo();

@@ -21,6 +21,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.wsproxy.backend.BackendConnector;
 import org.wsproxy.config.Route;
+import org.wsproxy.pool.BackendPool;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.RelayRegistry;
 import org.wsproxy.relay.RelayTimer;
@@ -63,6 +64,9 @@ public final class ProxyRuntime {
     private final ThreadPoolExecutor checks;
     private final RelayTimer timer;
     private final RelayRegistry relays = new RelayRegistry();
+    /** Each route's backends, by route name, in route order. */
+    private final Map<String, BackendPool> pools = new LinkedHashMap<>();
+    private final Observers observers = new Observers();
     /** Set once in contextInitialized, before any request can arrive. */
     private volatile ServerContainer serverContainer;
     /**
@@ -86,7 +90,9 @@ public final class ProxyRuntime {
         int index = 0;
         for (Map.Entry<String, Route> entry : routesByServlet.entrySet()) {
             Route route = entry.getValue();
-            handlers.put(entry.getKey(), new RouteHandler(route, this));
+            BackendPool pool = new BackendPool(route);
+            pools.put(route.name(), pool);
+            handlers.put(entry.getKey(), new RouteHandler(pool, this));
             endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++));
         }
     }
@@ -122,6 +128,23 @@ public final class ProxyRuntime {
 
     public List<Route> routes() {
         return handlers.values().stream().map(RouteHandler::route).toList();
+    }
+
+    /** Every route's backends, in route order. */
+    public List<BackendPool> pools() {
+        return List.copyOf(pools.values());
+    }
+
+    /**
+     * Adds an observer of handshakes and closes; call while the application starts, before
+     * requests arrive (later ones miss what happened before).
+     */
+    public void addObserver(ProxyObserver observer) {
+        observers.add(observer);
+    }
+
+    ProxyObserver observers() {
+        return observers;
     }
 
     Collection<ServerEndpointConfig> endpointConfigs() {

@@ -3,6 +3,7 @@ package org.wsproxy.server;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.wsproxy.backend.BackendHandshake;
 import org.wsproxy.backend.GrizzlyThreadLocals;
 import org.wsproxy.backend.TyrusCloses;
 import org.wsproxy.config.Route;
+import org.wsproxy.pool.Backend;
+import org.wsproxy.pool.BackendPool;
 import org.wsproxy.relay.BackendEndpoint;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
@@ -44,6 +47,7 @@ public final class RouteHandler {
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final Route route;
+    private final BackendPool pool;
     private final ProxyRuntime runtime;
     private final Relay.Settings settings;
     private final ConnectionLimit connections;
@@ -52,9 +56,12 @@ public final class RouteHandler {
      * that a full route logs one warning rather than one per refused client.
      */
     private final AtomicBoolean fullLogged = new AtomicBoolean();
+    /** Likewise for a route with no backend in rotation. */
+    private final AtomicBoolean noneUpLogged = new AtomicBoolean();
 
-    RouteHandler(Route route, ProxyRuntime runtime) {
-        this.route = route;
+    RouteHandler(BackendPool pool, ProxyRuntime runtime) {
+        this.route = pool.route();
+        this.pool = pool;
         this.runtime = runtime;
         this.settings = new Relay.Settings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
                 route.connectTimeout());
@@ -69,51 +76,112 @@ public final class RouteHandler {
         if (runtime.stopping()) {
             // The container may still route requests here while the application drains; a new
             // connection would only be closed again, so the client is sent to try elsewhere.
-            refuseForNow(response, "proxy is stopping; retry later");
+            refuseForNow(response, null, "proxy is stopping; retry later");
             return;
         }
         try {
             checkHandshake(request, response);
         } catch (BadHandshake refused) {
-            refuse(response, refused.status(), refused.getMessage());
+            refuse(response, null, refused.status(), refused.getMessage());
             return;
         }
         ClientAddress client = ClientAddress.of(request, route.trustedProxies());
-        BackendHandshake handshake;
-        try {
-            handshake = BackendRequests.build(route, request, client);
-        } catch (BadHandshake refused) {
-            refuse(response, refused.status(), refused.getMessage());
+        List<Backend> candidates = pool.candidates(client.address());
+        if (candidates.isEmpty()) {
+            if (noneUpLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: no backend is in rotation; answering new "
+                        + "handshakes with 503 until one is back");
+            }
+            refuseForNow(response, null, "no backend is available; retry later");
             return;
         }
+        noneUpLogged.set(false);
+        // Each try gets an equal share of connectTimeout, so that every backend in rotation can be
+        // tried, and the client has its answer within connectTimeout whatever the backends do.
+        Duration share = route.connectTimeout().dividedBy(candidates.size());
+        BackendFailure failure = null;
+        Backend backend = null;
+        for (Backend candidate : candidates) {
+            backend = candidate;
+            Attempt attempt;
+            try {
+                attempt = connect(request, client, backend, share);
+            } catch (BadHandshake refused) {
+                refuse(response, backend, refused.status(), refused.getMessage());
+                return;
+            } catch (BackendFailure f) {
+                failure = f;
+                if (f.backendFailed()) {
+                    backend.failed(f.getMessage());
+                    continue;
+                }
+                break;
+            }
+            if (attempt == null) {
+                refuseForNow(response, null, "route has reached its connection limit; retry later");
+                return;
+            }
+            backend.succeeded();
+            upgrade(request, response, client, backend, attempt);
+            return;
+        }
+        Backend last = backend;
+        BackendFailure f = failure;
+        Level level = f.status() == BackendFailure.BAD_GATEWAY || f.status() == BackendFailure.GATEWAY_TIMEOUT
+                ? Level.WARNING : Level.DEBUG;
+        LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + last + "]: "
+                + f.getMessage() + "; answering the client with " + f.status(), f.getCause());
+        refuse(response, last, f.status(), f.getMessage());
+    }
+
+    /** A relay whose backend leg opened, waiting for the client's upgrade. */
+    private record Attempt(Relay relay, BackendConnection backend) {
+    }
+
+    /**
+     * Opens a backend connection for this client: a relay is registered first, so that the drain
+     * of a stopping application closes it too.
+     *
+     * @return null when the route is at its maxConnections
+     * @throws BackendFailure when this backend cannot be used; its relay is released
+     */
+    private Attempt connect(HttpServletRequest request, ClientAddress client, Backend backend, Duration timeout)
+            throws BadHandshake, BackendFailure {
+        BackendHandshake handshake = BackendRequests.build(route, backend.uri(), request, client);
+        // Taken per try: a failed try's relay gives its place back when it is released.
         if (!connections.tryAcquire()) {
             if (fullLogged.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: maxConnections [" + connections.max()
                         + "] reached; answering new handshakes with 503 until connections close");
             }
-            refuseForNow(response, "route has reached its connection limit; retry later");
-            return;
+            return null;
         }
         fullLogged.set(false);
+        backend.opening();
         ConnectionInfo connection = new ConnectionInfo(route.name(), client.address(), handshake.uri());
-        Relay relay = new Relay(connection, settings, runtime.timer(), closed -> {
+        Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), (r, closed) -> {
             connections.release();
-            runtime.relays().relayClosed(closed);
+            backend.released();
+            runtime.relays().relayClosed(r, closed);
+            if (closed != null) {
+                runtime.observers().closed(route, backend, closed);
+            }
         });
         runtime.relays().add(relay, route.drainTime());
-        BackendConnection backend;
         try {
-            backend = runtime.backends().connect(route, handshake, new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));
+            BackendConnection opened = runtime.backends().connect(route, handshake, timeout,
+                    new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));
+            return new Attempt(relay, opened);
         } catch (BackendFailure failure) {
             relay.abandon();
-            Level level = failure.status() == BackendFailure.BAD_GATEWAY || failure.status() == BackendFailure.GATEWAY_TIMEOUT
-                    ? Level.WARNING : Level.DEBUG;
-            LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + handshake.uri() + "]: "
-                    + failure.getMessage() + "; answering the client with " + failure.status(), failure.getCause());
-            refuse(response, failure.status(), failure.getMessage());
-            return;
+            throw failure;
         }
-        Handoff handoff = new Handoff(relay, backend.subprotocol(), backend.responseHeaders());
+    }
+
+    /** Hands the relay to the container, which upgrades the client and opens its leg. */
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, ClientAddress client, Backend backend,
+                         Attempt attempt) throws IOException {
+        Handoff handoff = new Handoff(attempt.relay(), attempt.backend().subprotocol(), attempt.backend().responseHeaders());
         Handoff.begin(handoff);
         try {
             runtime.serverContainer().upgradeHttpToWebSocket(request, response, runtime.endpointConfig(route), Map.of());
@@ -121,13 +189,16 @@ public final class RouteHandler {
             LOG.log(Level.WARNING, "route [" + route.name() + "]: client [" + client + "]: the container could not upgrade "
                     + "the client connection", e);
             if (!response.isCommitted()) {
-                refuse(response, 500, "upgrade failed");
+                refuse(response, backend, 500, "upgrade failed");
             }
         } finally {
             Handoff.end();
             if (!handoff.claimed) {
-                relay.abandon();
+                attempt.relay().abandon();
             }
+        }
+        if (handoff.claimed) {
+            runtime.observers().handshake(route, backend, 101);
         }
     }
 
@@ -183,12 +254,14 @@ public final class RouteHandler {
     }
 
     /** 503 with {@link #RETRY_AFTER_SECONDS}: the handshake may succeed later, here or elsewhere. */
-    private static void refuseForNow(HttpServletResponse response, String message) throws IOException {
+    private void refuseForNow(HttpServletResponse response, Backend backend, String message) throws IOException {
         response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        refuse(response, 503, message);
+        refuse(response, backend, 503, message);
     }
 
-    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+    /** @param backend the backend whose answer this is, null when none was asked */
+    private void refuse(HttpServletResponse response, Backend backend, int status, String message) throws IOException {
+        runtime.observers().handshake(route, backend, status);
         response.setStatus(status);
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().println(message);

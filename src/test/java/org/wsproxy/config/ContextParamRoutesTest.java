@@ -41,7 +41,7 @@ class ContextParamRoutesTest {
         assertEquals("chat", r.name());
         assertEquals("/chat/*", r.path());
         assertTrue(r.prefix());
-        assertEquals(URI.create("ws://backend.example:8080/chat"), r.backend());
+        assertEquals(URI.create("ws://backend.example:8080/chat"), r.backends().get(0));
         assertTrue(r.forwardPath());
         assertTrue(r.forwardQuery());
         assertTrue(r.originAllowed("https://anything.example"));
@@ -119,7 +119,7 @@ class ContextParamRoutesTest {
         assertEquals("news", news.name());
         assertEquals(Duration.ofMinutes(2), news.idleTimeout());
         assertFalse(news.prefix());
-        assertEquals(URI.create("wss://news.example:443/feed"), news.backend());
+        assertEquals(URI.create("wss://news.example:443/feed"), news.backends().get(0));
     }
 
     @Test
@@ -245,7 +245,6 @@ class ContextParamRoutesTest {
         assertTrue(message.startsWith("route [chat]: parameter [wsproxy.route.chat.conectTimeout]: unknown option "
                 + "[conectTimeout]; known options: path, backend, forwardPath,"), message);
         assertTrue(message.contains("connectTimeout"), message);
-        assertFalse(message.contains("balance"), "planned options are not offered: " + message);
     }
 
     @Test
@@ -270,11 +269,34 @@ class ContextParamRoutesTest {
     }
 
     @Test
-    void plannedOptionsAreRefusedUntilImplemented() {
-        assertEquals("route [chat]: parameter [wsproxy.route.chat.balance]: option [balance] is not supported yet "
-                + "by this version of wsproxy", failure(Params.chat("wsproxy.route.chat.balance", "ip-hash")));
-        assertEquals("parameter [wsproxy.failTimeout]: option [failTimeout] is not supported yet by this version of "
-                + "wsproxy", failure(Params.chat("wsproxy.failTimeout", "5s")));
+    void severalBackendsAreListedWithCommas() throws ConfigException {
+        Route r = only(Params.chat("wsproxy.route.chat.backend", " ws://a.example:8080/chat , wss://b.example/chat",
+                "wsproxy.route.chat.balance", "least-connections", "wsproxy.maxFails", "3",
+                "wsproxy.route.chat.failTimeout", "30s", "wsproxy.route.chat.healthCheckInterval", "2s"));
+        assertEquals(List.of(URI.create("ws://a.example:8080/chat"), URI.create("wss://b.example:443/chat")), r.backends());
+        assertEquals(Balance.LEAST_CONNECTIONS, r.balance());
+        assertEquals(3, r.maxFails());
+        assertEquals(Duration.ofSeconds(30), r.failTimeout());
+        assertEquals(Duration.ofSeconds(2), r.healthCheckInterval());
+        assertTrue(r.toString().contains("backend=[ws://a.example:8080/chat, wss://b.example:443/chat]"), r.toString());
+    }
+
+    @Test
+    void aBadBackendInAListIsNamed() {
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.backend] has value [ws://a.example/, http://b.example/], "
+                + "[http://b.example/] is not a backend: expected a ws:// or wss:// URL such as ws://backend.example:8080/chat",
+                failure(Params.chat("wsproxy.route.chat.backend", "ws://a.example/, http://b.example/")));
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.backend] has value [ws://a.example/,,ws://b.example/], "
+                + "expected one or more ws:// or wss:// URLs, comma-separated, such as ws://10.0.0.5:8080/chat, "
+                + "ws://10.0.0.6:8080/chat, without empty entries",
+                failure(Params.chat("wsproxy.route.chat.backend", "ws://a.example/,,ws://b.example/")));
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.backend] has value [ws://a.example/x, ws://a.example:80/x], "
+                + "[ws://a.example:80/x] is listed twice; each backend once",
+                failure(Params.chat("wsproxy.route.chat.backend", "ws://a.example/x, ws://a.example:80/x")));
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.maxFails] has value [0], expected a whole number from 1",
+                failure(Params.chat("wsproxy.route.chat.maxFails", "0")).replaceAll(" to \\d+", ""));
+        assertTrue(failure(Params.chat("wsproxy.failTimeout", "0")).startsWith(
+                "route [chat]: parameter [wsproxy.failTimeout] has value [0], expected"));
     }
 
     @Test
@@ -303,7 +325,8 @@ class ContextParamRoutesTest {
     @Test
     void aRouteWithoutBackendNamesTheMissingParameter() {
         assertEquals("route [chat]: parameter [wsproxy.route.chat.backend] is missing; expected the ws:// or wss:// "
-                + "URL of the backend, such as ws://backend.example:8080/chat (port 80 or 443 when absent)",
+                + "URL of the backend, such as ws://backend.example:8080/chat (port 80 or 443 when absent), or several, "
+                + "comma-separated, to share connections among",
                 failure(Params.of("wsproxy.route.chat.path", "/chat")));
     }
 

@@ -80,8 +80,8 @@ class RouteTest {
     @Test
     void theBackendKeepsItsPathAndQueryAndGetsAnExplicitPort() throws ConfigException {
         Route r = chat("wsproxy.route.chat.backend", "WSS://[::1]/a%20b?x=1&y=%2F");
-        assertEquals("wss://[::1]:443/a%20b?x=1&y=%2F", r.backend().toString());
-        assertEquals(443, r.backend().getPort());
-        assertEquals("ws://b.example:80", chat("wsproxy.route.chat.backend", "ws://b.example").backend().toString());
+        assertEquals("wss://[::1]:443/a%20b?x=1&y=%2F", r.backends().get(0).toString());
+        assertEquals(443, r.backends().get(0).getPort());
+        assertEquals("ws://b.example:80", chat("wsproxy.route.chat.backend", "ws://b.example").backends().get(0).toString());
     }
 }

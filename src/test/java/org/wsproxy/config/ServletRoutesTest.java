@@ -31,7 +31,7 @@ class ServletRoutesTest {
         assertEquals("chat", r.name());
         assertEquals("/chat/*", r.path());
         assertTrue(r.prefix());
-        assertEquals(URI.create("wss://b.example:443/ws"), r.backend());
+        assertEquals(URI.create("wss://b.example:443/ws"), r.backends().get(0));
         assertEquals(Duration.ofMinutes(1), r.idleTimeout());
         assertEquals(java.util.Set.of("cookie"), r.dropHeaders());
         assertTrue(r.forwardPath());

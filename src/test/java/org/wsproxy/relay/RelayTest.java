@@ -33,7 +33,7 @@ class RelayTest {
 
     private Relay open(long maxMessageSize) {
         Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
-                timer, r -> released.incrementAndGet());
+                timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
         relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.clientOpened(client.session);
         return relay;
@@ -94,7 +94,8 @@ class RelayTest {
 
         FakeSession otherClient = new FakeSession();
         FakeSession otherBackend = new FakeSession();
-        Relay other = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer, r -> { });
+        Relay other = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer,
+                new TrafficTotals(), new TrafficTotals(), (r, closed) -> { });
         other.backendOpened(otherBackend.session, () -> { });
         other.clientOpened(otherClient.session);
         other.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
@@ -125,7 +126,7 @@ class RelayTest {
     @Test
     void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
         Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
-                timer, r -> released.incrementAndGet());
+                timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
         relay.backendOpened(backend.session, backendWrites::incrementAndGet);
         relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye"));
         relay.clientOpened(client.session);
