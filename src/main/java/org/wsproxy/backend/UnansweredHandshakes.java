@@ -4,21 +4,26 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.tyrus.spi.ClientEngine;
 import org.glassfish.tyrus.spi.UpgradeRequest;
 
 /**
- * Closes the backend connection of a handshake that timed out.
+ * Closes the backend connection of a handshake that timed out, and fails at once the handshake of
+ * a connection the backend closed before answering.
  * <p>
  * On Tyrus's shared transport, a handshake timeout only fails {@code connectToServer}: the TCP
  * connection stays open until the backend closes it (Tyrus closes only a private transport). A
@@ -32,6 +37,13 @@ import org.glassfish.tyrus.spi.UpgradeRequest;
  * reached by reflection; if a later Tyrus changes them, this logs one warning and closes nothing,
  * which is the behaviour without it.
  * <p>
+ * The other way round, Tyrus does not notice when the backend closes (or resets) the connection
+ * before its handshake answer: its filter reports a close only for a connection whose handshake
+ * completed, and the connect waits for its whole timeout. A backend process that accepts and drops
+ * connections (crashing, overloaded, or a port forwarder with nothing behind it) then cost every
+ * client connectTimeout and a 504, and the next backend of the route got no time at all. The probe
+ * sees the close, and fails that handshake through Tyrus's engine (its public SPI method).
+ * <p>
  * Thread-safe: the probe is called on Grizzly's threads, the rest on container threads.
  */
 final class UnansweredHandshakes extends ConnectionProbe.Adapter implements AutoCloseable {
@@ -43,12 +55,21 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
 
     /** The backend connections open on the watched transport: one entry each, removed when they close. */
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+    /**
+     * The open connections that have not received a byte yet, so whose handshake the backend has not
+     * answered. A connection the backend answered (a 503, say) is closed by Tyrus itself once it
+     * has the answer, and that close must not replace the answer with a failure.
+     */
+    private final Set<Connection<?>> silent = ConcurrentHashMap.newKeySet();
     private final ThreadPoolConfig workers;
     private final ThreadPoolConfig selectors;
     /** GrizzlyClientSocket's static shared transport, its factory, and the filter's request; null if not found. */
     private final Field sharedTransport;
     private final Method createSharedTransport;
     private final Field filterRequest;
+    /** The filter's ClientEngine and its attribute holding a completed handshake's connection; null if not found. */
+    private final Field filterEngine;
+    private final Attribute<?> handshakeDone;
     /** Guarded by {@code this}: the transport this probe is registered with, null before the first connection. */
     private TCPNIOTransport watched;
 
@@ -62,22 +83,35 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
         Field transport = null;
         Method create = null;
         Field request = null;
+        Field engine = null;
+        Attribute<?> done = null;
         try {
             Class<?> socket = Class.forName(SOCKET_CLASS, false, tyrusLoader);
             transport = socket.getDeclaredField("transport");
             transport.setAccessible(true);
             create = socket.getDeclaredMethod("getOrCreateSharedTransport", ThreadPoolConfig.class, ThreadPoolConfig.class);
             create.setAccessible(true);
-            request = Class.forName(FILTER_CLASS, false, tyrusLoader).getDeclaredField("upgradeRequest");
+            Class<?> filter = Class.forName(FILTER_CLASS, false, tyrusLoader);
+            request = filter.getDeclaredField("upgradeRequest");
             request.setAccessible(true);
+            engine = filter.getDeclaredField("engine");
+            engine.setAccessible(true);
+            Field connectionAttribute = filter.getDeclaredField("TYRUS_CONNECTION");
+            connectionAttribute.setAccessible(true);
+            done = (Attribute<?>) connectionAttribute.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "This Tyrus version hides its transport differently; backend connections whose "
                     + "handshake times out (504) will stay open until the backend closes them", e);
             transport = null;
+            request = null;
+            engine = null;
+            done = null;
         }
         this.sharedTransport = transport;
         this.createSharedTransport = create;
         this.filterRequest = request;
+        this.filterEngine = engine;
+        this.handshakeDone = done;
     }
 
     /**
@@ -101,6 +135,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
                 if (watched != null) {
                     watched.getConnectionMonitoringConfig().removeProbes(this);
                     open.clear();
+                    silent.clear();
                 }
                 current.getConnectionMonitoringConfig().addProbes(this);
                 watched = current;
@@ -124,8 +159,9 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             if (connection.getProcessor() instanceof FilterChain chain) {
                 for (Filter filter : chain) {
                     if (filter.getClass().getName().equals(FILTER_CLASS) && carries(filter, requestHeaders)) {
-                        connection.closeSilently();
                         open.remove(connection);
+                        silent.remove(connection);
+                        connection.closeSilently();
                         return true;
                     }
                 }
@@ -146,11 +182,42 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     @Override
     public void onConnectEvent(Connection connection) {
         open.add(connection);
+        silent.add(connection);
+    }
+
+    /** On every read of every backend connection: one lookup in a set that holds only the connections still opening. */
+    @Override
+    public void onReadEvent(Connection connection, Buffer data, int size) {
+        if (size > 0) {
+            silent.remove(connection);
+        }
     }
 
     @Override
     public void onCloseEvent(Connection connection) {
         open.remove(connection);
+        if (silent.remove(connection)) {
+            failUnansweredHandshake(connection);
+        }
+    }
+
+    /** Fails the handshake of {@code connection} if it had not been answered when the connection closed. */
+    private void failUnansweredHandshake(Connection<?> connection) {
+        if (filterEngine == null || handshakeDone.get(connection) != null
+                || !(connection.getProcessor() instanceof FilterChain chain)) {
+            return;
+        }
+        for (Filter filter : chain) {
+            if (filter.getClass().getName().equals(FILTER_CLASS)) {
+                try {
+                    ClientEngine engine = (ClientEngine) filterEngine.get(filter);
+                    engine.processError(new ConnectException("backend closed the connection before answering the handshake"));
+                } catch (ReflectiveOperationException | IllegalStateException e) {
+                    // IllegalStateException: the handshake completed meanwhile; the session's own close handles it.
+                }
+                return;
+            }
+        }
     }
 
     /** Stops watching: the application is stopping (a transport shared with others keeps running). */
@@ -161,5 +228,6 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             watched = null;
         }
         open.clear();
+        silent.clear();
     }
 }

@@ -8,7 +8,7 @@ package org.wsproxy.relay;
  * session's messages one at a time and publishes each delivery to the next), so the
  * read-modify-write needs no atomic operation. The fields are volatile so that any other thread
  * reads recent values; the two may be a part apart. The hot path pays one or two volatile writes
- * per message part: no lock, no allocation.
+ * per message part, and the adds to its backend's {@link TrafficTotals}: no lock, no allocation.
  */
 public final class Traffic {
 

@@ -22,6 +22,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import org.wsproxy.backend.BackendConnector;
 import org.wsproxy.config.Route;
 import org.wsproxy.pool.BackendPool;
+import org.wsproxy.pool.HealthChecks;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.RelayRegistry;
 import org.wsproxy.relay.RelayTimer;
@@ -53,6 +54,13 @@ public final class ProxyRuntime {
      */
     static final int CHECK_THREADS = 4;
 
+    /**
+     * Most threads probing backends at once (healthCheckInterval): a probe blocks for up to
+     * connectTimeout on a backend that does not answer, so a few threads keep one dead backend from
+     * delaying the probes of the others; fewer when fewer backends are probed. Idle threads leave.
+     */
+    static final int MAX_HEALTH_CHECK_THREADS = 4;
+
     private static final Logger LOG = System.getLogger(ProxyRuntime.class.getName());
 
     private final String name;
@@ -67,6 +75,9 @@ public final class ProxyRuntime {
     /** Each route's backends, by route name, in route order. */
     private final Map<String, BackendPool> pools = new LinkedHashMap<>();
     private final Observers observers = new Observers();
+    /** Null when no route has health checks. */
+    private final HealthChecks healthChecks;
+    private final ThreadPoolExecutor probes;
     /** Set once in contextInitialized, before any request can arrive. */
     private volatile ServerContainer serverContainer;
     /**
@@ -94,6 +105,17 @@ public final class ProxyRuntime {
             pools.put(route.name(), pool);
             handlers.put(entry.getKey(), new RouteHandler(pool, this));
             endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++));
+        }
+        List<BackendPool> allPools = pools();
+        if (HealthChecks.wanted(allPools)) {
+            int threads = Math.min(MAX_HEALTH_CHECK_THREADS, HealthChecks.probedBackends(allPools));
+            this.probes = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    daemon("wsproxy-health" + name, appClassLoader));
+            this.probes.allowCoreThreadTimeOut(true);
+            this.healthChecks = new HealthChecks(allPools, scheduler, probes, new HandshakeProbe(backends));
+        } else {
+            this.probes = null;
+            this.healthChecks = null;
         }
     }
 
@@ -157,6 +179,9 @@ public final class ProxyRuntime {
 
     void started(ServerContainer container) {
         this.serverContainer = container;
+        if (healthChecks != null) {
+            healthChecks.start();
+        }
     }
 
     ServerContainer serverContainer() {
@@ -203,6 +228,10 @@ public final class ProxyRuntime {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        if (healthChecks != null) {
+            healthChecks.stop();
+            probes.shutdownNow();
+        }
         int open = relays.size();
         CloseReason reason = CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy stopping");
         Duration drainTime = routes().stream().map(Route::drainTime).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -230,6 +259,9 @@ public final class ProxyRuntime {
             // A check may be running; let it end before the container looks for leftover threads.
             scheduler.awaitTermination(1, TimeUnit.SECONDS);
             checks.awaitTermination(1, TimeUnit.SECONDS);
+            if (probes != null) {
+                probes.awaitTermination(1, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -89,9 +89,15 @@ public final class ProxyServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** A proxy with one form A route named {@code r} at {@code path} to {@code backend}. */
+    /**
+     * A proxy with one form A route named {@code r} at {@code path} to {@code backend}; with a null
+     * backend, the options name the backend (a list of several, say).
+     */
     public static ProxyServer route(String path, URI backend, String... options) {
-        Builder builder = builder().param("wsproxy.route.r.path", path).param("wsproxy.route.r.backend", backend.toString());
+        Builder builder = builder().param("wsproxy.route.r.path", path);
+        if (backend != null) {
+            builder.param("wsproxy.route.r.backend", backend.toString());
+        }
         for (int i = 0; i + 1 < options.length; i += 2) {
             builder.param("wsproxy.route.r." + options[i], options[i + 1]);
         }

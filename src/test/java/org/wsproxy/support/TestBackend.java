@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.ServletContextEvent;
@@ -58,6 +59,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final EmbeddedTomcat server;
     private final BlockingQueue<Handshake> handshakes = new LinkedBlockingQueue<>();
+    /** Every handshake that reached an endpoint, also those already taken from {@link #handshakes}. */
+    private final AtomicInteger handshakeCount = new AtomicInteger();
     private final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong slowBytes = new AtomicLong();
@@ -131,6 +134,11 @@ public final class TestBackend implements AutoCloseable {
         return handshake;
     }
 
+    /** How many handshakes reached an endpoint since the backend started. */
+    public int handshakes() {
+        return handshakeCount.get();
+    }
+
     /** True if no handshake reached the backend. */
     public boolean noHandshake() {
         return handshakes.isEmpty();
@@ -172,6 +180,7 @@ public final class TestBackend implements AutoCloseable {
                         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                         headers.putAll(request.getHeaders());
                         handshakes.add(new Handshake(request.getRequestURI().getPath(), request.getQueryString(), headers));
+                        handshakeCount.incrementAndGet();
                         response.getHeaders().put("Set-Cookie", List.of("backend=1; Path=/"));
                     }
 
