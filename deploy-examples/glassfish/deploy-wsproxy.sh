@@ -34,6 +34,9 @@ param wsproxy.route.echo.path /echo
 param wsproxy.route.echo.backend "$echo_backend"
 param wsproxy.route.down.path /down
 param wsproxy.route.down.backend "$down_backend"
+# A route with two backends, the first one not running: handshakes that try it move on to the second.
+param wsproxy.route.pair.path /pair
+param wsproxy.route.pair.backend "$down_backend,$echo_backend"
 # The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
 # incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 

@@ -186,6 +186,20 @@ abstract class ProxyScenario {
                 + refused.status + ", headers: " + refused.headers);
     }
 
+    /**
+     * The pair route lists a backend that is not running before the echo backend: every handshake
+     * reaches the echo backend, the first by moving on from the one that refused it.
+     */
+    @Test
+    void aRouteWithTwoBackendsSkipsTheOneThatIsDown() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            try (WsClient client = WsClient.connect(deployment().ws("/pair"))) {
+                client.sendText("pair " + i);
+                assertEquals("pair " + i, client.nextText(), () -> "echo through /pair of " + deployment().container());
+            }
+        }
+    }
+
     /** A client on the echo route, offering these subprotocols (in this order) if any. */
     private WsClient connect(String... subprotocols) {
         return WsClient.connect(deployment().ws("/echo"), List.of(subprotocols), Map.of());
