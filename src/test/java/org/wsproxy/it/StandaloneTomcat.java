@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.codehaus.cargo.container.InstalledLocalContainer;
 import org.codehaus.cargo.container.installer.ZipURLInstaller;
@@ -28,6 +29,8 @@ import org.codehaus.cargo.container.tomcat.internal.TomcatManagerException;
  * by Cargo's Java API under a directory of target/, on free ports, apart from the containers that
  * pom.xml starts. Applications are deployed and undeployed through Tomcat's manager application
  * (its text interface), whose commands return once the application has started or stopped.
+ * Several instances can share one installation of the distribution, each with its own
+ * catalina.base.
  */
 final class StandaloneTomcat implements AutoCloseable {
 
@@ -47,15 +50,19 @@ final class StandaloneTomcat implements AutoCloseable {
     private final Path log;
     private final InstalledLocalContainer container;
     private final TomcatManager manager;
-    /** Set by {@link #start} and {@link #stop}, on the test's thread. */
+    /**
+     * Set by {@link #start}, {@link #stop} and {@link #restart}, one at a time: on the test's thread,
+     * or on a thread the test hands the stop to and waits for before it goes on.
+     */
     private boolean running;
 
-    private StandaloneTomcat(Path dir, int port, int requestThreads, List<String> jvmArguments) throws IOException {
+    private StandaloneTomcat(Path dir, Path installation, int port, int requestThreads, List<String> jvmArguments,
+            Map<String, String> connectorAttributes) throws IOException {
         this.base = dir.resolve("base");
         this.port = port;
         this.log = dir.resolve("container.log");
         ZipURLInstaller installer = new ZipURLInstaller(Path.of(Deployment.property("it.tomcat.zip")).toUri().toURL(),
-                dir.resolve("downloads").toString(), dir.resolve("installs").toString());
+                installation.resolve("downloads").toString(), installation.resolve("installs").toString());
         installer.install();
         Tomcat10xStandaloneLocalConfiguration configuration = new Tomcat10xStandaloneLocalConfiguration(base.toString());
         configuration.setProperty(GeneralPropertySet.HOSTNAME, "127.0.0.1");
@@ -76,6 +83,7 @@ final class StandaloneTomcat implements AutoCloseable {
         // timing, not on what the applications hold.
         configuration.addXmlReplacement("conf/server.xml", connector, "processorCache", "0");
         configuration.addXmlReplacement("conf/server.xml", connector, "socket.bufferPool", "0");
+        connectorAttributes.forEach((name, value) -> configuration.addXmlReplacement("conf/server.xml", connector, name, value));
         container = new Tomcat10xInstalledLocalContainer(configuration);
         container.setHome(installer.getHome());
         container.setOutput(log.toString());
@@ -93,10 +101,22 @@ final class StandaloneTomcat implements AutoCloseable {
      * @param jvmArguments   for the container's JVM
      */
     static StandaloneTomcat start(Path dir, int requestThreads, List<String> jvmArguments) throws IOException {
+        return start(dir, dir, requestThreads, jvmArguments, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, List)}, with the distribution installed under {@code installation}
+     * (which other instances may share, one at a time: the first installs it, the others find it
+     * there) and {@code connectorAttributes} set on the HTTP connector in conf/server.xml, after
+     * the ones this class sets.
+     */
+    static StandaloneTomcat start(Path dir, Path installation, int requestThreads, List<String> jvmArguments,
+            Map<String, String> connectorAttributes) throws IOException {
         deleteTree(dir.resolve("base"));
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("container.log"));
-        StandaloneTomcat tomcat = new StandaloneTomcat(dir, freePort(), requestThreads, jvmArguments);
+        StandaloneTomcat tomcat = new StandaloneTomcat(dir, installation, freePort(), requestThreads, jvmArguments,
+                connectorAttributes);
         tomcat.container.start();
         tomcat.running = true;
         return tomcat;
@@ -156,6 +176,17 @@ final class StandaloneTomcat implements AutoCloseable {
         if (running) {
             running = false;
             container.stop();
+        }
+    }
+
+    /**
+     * Starts Tomcat again after {@link #stop}, on the same ports. Cargo writes catalina.base anew at
+     * each start, so what was deployed through the manager is gone: deploy it again.
+     */
+    void restart() {
+        if (!running) {
+            container.start();
+            running = true;
         }
     }
 

@@ -9,7 +9,9 @@
  * backends ({@code deploy-examples/tomcat/tls}); {@link GlassFishTlsIT}, GlassFish's own TLS listener;
  * {@link GlassFishCoHostingIT}, the co-hosted application in GlassFish; {@link RedeployIT}, 20 undeploys and
  * redeploys and a shutdown under load in a Tomcat of its own ({@link StandaloneTomcat}, started by the test
- * through Cargo's Java API), measured for leaks with jcmd ({@link ContainerJvm}); {@link SoakIT}, thousands of
+ * through Cargo's Java API), measured for leaks with jcmd ({@link ContainerJvm}); {@link HaproxyClusterIT},
+ * {@code deploy-examples/haproxy-cluster}: a real HAProxy ({@link HaproxyProcess}) in front of two such Tomcats, one of
+ * which is stopped and started again under its clients; {@link SoakIT}, thousands of
  * connections with random messages, closes and reconnects through the Tomcat, whose process is
  * measured from outside ({@link ProxyProcess}). With {@code -Pmatrix}, the same
  * scenario on Tomcat 11, GlassFish 8, Payara 6, Jetty 12, WildFly and Open Liberty ({@link Tomcat11IT},

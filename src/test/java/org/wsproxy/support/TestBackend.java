@@ -139,6 +139,11 @@ public final class TestBackend implements AutoCloseable {
         return handshakeCount.get();
     }
 
+    /** The next handshake that reached an endpoint, waiting up to {@code timeout}; null if none came. */
+    public Handshake pollHandshake(long timeout, TimeUnit unit) throws InterruptedException {
+        return handshakes.poll(timeout, unit);
+    }
+
     /** True if no handshake reached the backend. */
     public boolean noHandshake() {
         return handshakes.isEmpty();
