@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.wsproxy.config.Route;
 import org.wsproxy.pool.Backend;
@@ -25,22 +26,20 @@ final class Observers implements ProxyObserver {
 
     @Override
     public void handshake(Route route, Backend backend, int status) {
-        for (ProxyObserver observer : observers) {
-            try {
-                observer.handshake(route, backend, status);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "observer " + observer + " failed on a handshake of route [" + route.name() + "]", e);
-            }
-        }
+        tell(route, "a handshake", observer -> observer.handshake(route, backend, status));
     }
 
     @Override
     public void closed(Route route, Backend backend, ClosedConnection closed) {
+        tell(route, "a close", observer -> observer.closed(route, backend, closed));
+    }
+
+    private void tell(Route route, String what, Consumer<ProxyObserver> event) {
         for (ProxyObserver observer : observers) {
             try {
-                observer.closed(route, backend, closed);
+                event.accept(observer);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "observer " + observer + " failed on a close of route [" + route.name() + "]", e);
+                LOG.log(Level.WARNING, "observer " + observer + " failed on " + what + " of route [" + route.name() + "]", e);
             }
         }
     }
