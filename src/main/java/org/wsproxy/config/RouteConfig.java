@@ -132,13 +132,16 @@ public final class RouteConfig {
         }
     }
 
-    /** The {@code wsproxy.<option>} context-params, by option; unknown names fail here. */
+    /**
+     * The {@code wsproxy.<option>} context-params, by option; unknown names fail here. The
+     * application-level settings are {@link ProxySettings}'s, not options.
+     */
     private static Map<Option<?>, RouteDraft.Param> defaults(Map<String, String> contextParams)
             throws ConfigException {
         Map<Option<?>, RouteDraft.Param> defaults = new HashMap<>();
         for (Map.Entry<String, String> param : sorted(contextParams).entrySet()) {
             String key = param.getKey();
-            if (!key.startsWith(PARAM_PREFIX) || key.startsWith(ROUTE_PREFIX)) {
+            if (!key.startsWith(PARAM_PREFIX) || key.startsWith(ROUTE_PREFIX) || ProxySettings.isSetting(key)) {
                 continue;
             }
             String name = key.substring(PARAM_PREFIX.length());
@@ -146,7 +149,8 @@ public final class RouteConfig {
             String label = "parameter [" + key + "]";
             if (option == null) {
                 throw new ConfigException(label + ": unknown option [" + name + "]; known options: "
-                        + Option.supportedNames() + "; routes are declared as " + ROUTE_PREFIX + "<name>.<option>");
+                        + Option.supportedNames() + "; routes are declared as " + ROUTE_PREFIX + "<name>.<option>"
+                        + "; application settings: " + ProxySettings.names());
             }
             if (option.kind() == Option.Kind.REQUIRED) {
                 throw new ConfigException(label + " cannot be a default for every route; set " + name

@@ -31,6 +31,11 @@ public final class Backend {
     private final URI uri;
     private final int maxFails;
     private final Duration failTimeout;
+    /**
+     * The route's only backend: never out of rotation for its connections (see BackendPool), so its
+     * comings and goings are not logged as such; each failed handshake is logged by the route.
+     */
+    private final boolean alone;
 
     private final TrafficTotals in = new TrafficTotals();
     private final TrafficTotals out = new TrafficTotals();
@@ -49,11 +54,12 @@ public final class Backend {
     private String lastFailure;
     private Instant lastFailureAt;
 
-    Backend(String routeName, URI uri, int maxFails, Duration failTimeout) {
+    Backend(String routeName, URI uri, int maxFails, Duration failTimeout, boolean alone) {
         this.routeName = routeName;
         this.uri = uri;
         this.maxFails = maxFails;
         this.failTimeout = failTimeout;
+        this.alone = alone;
     }
 
     /** The backend's URL as configured (with its port made explicit). */
@@ -112,7 +118,7 @@ public final class Backend {
             down = false;
             failsInARow = 0;
         }
-        if (cameBack) {
+        if (cameBack && !alone) {
             LOG.log(Level.INFO, () -> "route [" + routeName + "]: backend [" + uri + "] answers again; back in rotation");
         }
     }
@@ -137,7 +143,7 @@ public final class Backend {
             down = true;
             downUntilNanos = now + failTimeout.toNanos();
         }
-        if (wentDown) {
+        if (wentDown && !alone) {
             LOG.log(Level.WARNING, () -> "route [" + routeName + "]: backend [" + uri + "] is out of rotation for " + failTimeout
                     + " after " + maxFails + " failed connect" + (maxFails == 1 ? "" : "s") + " in a row: " + why);
         }

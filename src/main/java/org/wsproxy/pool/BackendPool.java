@@ -33,7 +33,7 @@ public final class BackendPool {
         this.route = route;
         List<Backend> all = new ArrayList<>();
         for (URI uri : route.backends()) {
-            all.add(new Backend(route.name(), uri, route.maxFails(), route.failTimeout()));
+            all.add(new Backend(route.name(), uri, route.maxFails(), route.failTimeout(), route.backends().size() == 1));
         }
         this.backends = List.copyOf(all);
     }

@@ -16,8 +16,10 @@ import jakarta.servlet.ServletRegistration;
 
 import org.wsproxy.WebSocketProxyServlet;
 import org.wsproxy.config.ConfigException;
+import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
+import org.wsproxy.status.StatusPage;
 
 /**
  * Reads the routes when the application starts and fails the deployment on a bad value.
@@ -44,7 +46,9 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             params.put(name, context.getInitParameter(name));
         }
         Map<String, Route> routesByServlet = new LinkedHashMap<>();
+        ProxySettings settings;
         try {
+            settings = ProxySettings.fromContextParams(params);
             for (ServletRegistration registration : context.getServletRegistrations().values()) {
                 if (WebSocketProxyServlet.class.getName().equals(registration.getClassName())) {
                     routesByServlet.put(registration.getName(), RouteConfig.fromServlet(registration.getName(),
@@ -75,6 +79,7 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         }
         ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader());
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
+        StatusPage.install(context, runtime, settings);
         context.addListener(new ProxyLifecycle(runtime));
         if (routesByServlet.isEmpty()) {
             LOG.log(Level.INFO, "wsproxy" + app + ": no routes configured. Add one with the context-params "

@@ -103,6 +103,27 @@ abstract class ProxyScenario {
         assertEquals("no-store", health.headers().firstValue("Cache-Control").orElse(""));
     }
 
+    /**
+     * The status page, from this machine (the default): the page with its policy, and the data it
+     * polls, with the routes set outside the WAR. The page's mapping ({@code /status/*}, its path
+     * info) and the peer address are the container's, hence a check on each.
+     */
+    @Test
+    void statusPageAnswersThisMachine() throws Exception {
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(deployment().http("/status")).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), () -> "GET " + deployment().http("/status") + " on " + deployment().container()
+                + " answered " + page.statusCode() + ": " + abbreviate(page.body()));
+        assertTrue(page.body().contains("/wsproxy/status/status.js"), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"),
+                page.headers().toString());
+        HttpResponse<String> data = HTTP.send(HttpRequest.newBuilder(deployment().http("/status/data.json")).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, data.statusCode(), () -> abbreviate(data.body()));
+        assertTrue(data.body().contains("\"path\":\"/echo\"") && data.body().contains("\"path\":\"/down\""), data.body());
+        assertEquals("no-store", data.headers().firstValue("Cache-Control").orElse(""));
+    }
+
     @Test
     void textIsEchoed() throws Exception {
         try (WsClient client = connect()) {

@@ -2,6 +2,7 @@ package org.wsproxy.support;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.catalina.LifecycleState;
@@ -12,12 +13,16 @@ import org.wsproxy.server.HealthServlet;
 import org.wsproxy.server.IndexServlet;
 import org.wsproxy.server.ProxyRuntime;
 import org.wsproxy.server.WsProxyInitializer;
+import org.wsproxy.status.StatusServlet;
 
 /**
  * wsproxy in an embedded Tomcat on 127.0.0.1 and a free port, configured the way web.xml would:
  * context-params (form A) and servlet declarations with init-params (form B).
  */
 public final class ProxyServer implements AutoCloseable {
+
+    /** The role of the user of {@link Builder#basicAuth}, which its security-constraint requires. */
+    private static final String BASIC_AUTH_ROLE = "wsproxy-user";
 
     private final EmbeddedTomcat server;
 
@@ -38,12 +43,23 @@ public final class ProxyServer implements AutoCloseable {
         });
         server.context.addServletContainerInitializer(new WsSci(), null);
         server.context.addServletContainerInitializer(new WsProxyInitializer(), null);
+        Map<String, User> users = new LinkedHashMap<>(builder.users);
         if (builder.basicAuthPattern != null) {
-            protect(builder.basicAuthPattern, builder.basicAuthUser, builder.basicAuthPassword);
+            users.put(builder.basicAuthUser, new User(builder.basicAuthPassword, List.of(BASIC_AUTH_ROLE)));
+        }
+        if (!users.isEmpty()) {
+            login(users);
+        }
+        if (builder.basicAuthPattern != null) {
+            protect(builder.basicAuthPattern);
         }
         if (builder.index) {
             org.apache.catalina.startup.Tomcat.addServlet(server.context, "index", new IndexServlet());
             server.context.addServletMappingDecoded("", "index");
+        }
+        if (builder.status) {
+            org.apache.catalina.startup.Tomcat.addServlet(server.context, "status", new StatusServlet());
+            server.context.addServletMappingDecoded("/status/*", "status");
         }
         if (builder.health) {
             org.apache.catalina.startup.Tomcat.addServlet(server.context, "health", new HealthServlet());
@@ -57,18 +73,18 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    /** A security-constraint with BASIC authentication on {@code pattern}, as a web.xml would declare it. */
-    private void protect(String pattern, String user, String password) {
-        String role = "wsproxy-user";
+    /** A realm of {@code users} and BASIC authentication, as a web.xml login-config would declare it. */
+    private void login(Map<String, User> users) {
         server.context.setRealm(new org.apache.catalina.realm.RealmBase() {
             @Override
             protected String getPassword(String username) {
-                return user.equals(username) ? password : null;
+                User user = users.get(username);
+                return user == null ? null : user.password();
             }
 
             @Override
             protected java.security.Principal getPrincipal(String username) {
-                return new org.apache.catalina.realm.GenericPrincipal(username, java.util.List.of(role));
+                return new org.apache.catalina.realm.GenericPrincipal(username, users.get(username).roles());
             }
         });
         org.apache.tomcat.util.descriptor.web.LoginConfig login = new org.apache.tomcat.util.descriptor.web.LoginConfig();
@@ -76,13 +92,20 @@ public final class ProxyServer implements AutoCloseable {
         login.setRealmName("wsproxy");
         server.context.setLoginConfig(login);
         server.context.getPipeline().addValve(new org.apache.catalina.authenticator.BasicAuthenticator());
-        server.context.addSecurityRole(role);
+        users.values().forEach(user -> user.roles().forEach(server.context::addSecurityRole));
+    }
+
+    /** A security-constraint on {@code pattern} that requires {@link #BASIC_AUTH_ROLE}. */
+    private void protect(String pattern) {
         org.apache.tomcat.util.descriptor.web.SecurityCollection collection = new org.apache.tomcat.util.descriptor.web.SecurityCollection();
         collection.addPatternDecoded(pattern);
         org.apache.tomcat.util.descriptor.web.SecurityConstraint constraint = new org.apache.tomcat.util.descriptor.web.SecurityConstraint();
-        constraint.addAuthRole(role);
+        constraint.addAuthRole(BASIC_AUTH_ROLE);
         constraint.addCollection(collection);
         server.context.addConstraint(constraint);
+    }
+
+    private record User(String password, List<String> roles) {
     }
 
     public static Builder builder() {
@@ -163,6 +186,8 @@ public final class ProxyServer implements AutoCloseable {
         private String contextPath = "";
         private boolean index;
         private boolean health;
+        private boolean status;
+        private final Map<String, User> users = new LinkedHashMap<>();
         private String basicAuthPattern;
         private String basicAuthUser;
         private String basicAuthPassword;
@@ -214,6 +239,21 @@ public final class ProxyServer implements AutoCloseable {
         /** Also serves the WAR's index page at the context root, as web.xml does. */
         public Builder index() {
             this.index = true;
+            return this;
+        }
+
+        /** Also serves the WAR's status page at /status, as web.xml does. */
+        public Builder status() {
+            this.status = true;
+            return this;
+        }
+
+        /**
+         * A user of the application's realm, with BASIC authentication as its login-config (and no
+         * security-constraint: an application's own code may ask the container to authenticate).
+         */
+        public Builder user(String name, String password, String... roles) {
+            users.put(name, new User(password, List.of(roles)));
             return this;
         }
 

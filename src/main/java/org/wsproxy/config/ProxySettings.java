@@ -1,0 +1,103 @@
+package org.wsproxy.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The application-level settings: context-params under {@code wsproxy.} that belong to the
+ * application as a whole rather than to a route, so they are neither route options nor defaults
+ * for every route ({@link RouteConfig} leaves them to this class). Parsed and checked once at
+ * deployment, like the routes, with messages naming the parameter and its value.
+ *
+ * <p>Immutable.
+ */
+public final class ProxySettings {
+
+    /** Who may see the status page by address: the TCP peer, never X-Forwarded-For. */
+    public static final String STATUS_ALLOWED_ADDRESSES = RouteConfig.PARAM_PREFIX + "statusAllowedAddresses";
+
+    /**
+     * The default: the machine itself only, since the page shows backend addresses, client addresses
+     * and close reasons, none of which a stranger should read. Reaching it from elsewhere is a
+     * decision (an SSH tunnel, an address list, or {@link #STATUS_ROLE}).
+     */
+    static final String STATUS_ALLOWED_ADDRESSES_DEFAULT = "127.0.0.0/8, ::1";
+
+    /** A container role whose users may see the status page from any address; none by default. */
+    public static final String STATUS_ROLE = RouteConfig.PARAM_PREFIX + "statusRole";
+
+    /** Every application-level parameter name, for {@link RouteConfig} to leave alone. */
+    private static final List<String> NAMES = List.of(STATUS_ALLOWED_ADDRESSES, STATUS_ROLE);
+
+    /**
+     * A role name as web.xml's {@code <role-name>} would hold it; no white space or commas, which
+     * would more likely be an attempt to list several roles than a role of that name.
+     */
+    private static final Pattern ROLE = Pattern.compile("[^\\s,]+");
+
+    private static final AddressBlocks DEFAULT_ADDRESSES = AddressBlocks.parse(STATUS_ALLOWED_ADDRESSES_DEFAULT);
+
+    private final AddressBlocks statusAllowedAddresses;
+    /** Null when no role opens the page. */
+    private final String statusRole;
+
+    private ProxySettings(AddressBlocks statusAllowedAddresses, String statusRole) {
+        this.statusAllowedAddresses = statusAllowedAddresses;
+        this.statusRole = statusRole;
+    }
+
+    /** True if {@code paramName} is an application-level setting, not a route option. */
+    static boolean isSetting(String paramName) {
+        return NAMES.contains(paramName);
+    }
+
+    /** The parameter names, comma-separated, for messages that list what may be set. */
+    static String names() {
+        return String.join(", ", NAMES);
+    }
+
+    /**
+     * @param contextParams all context-params of the application; only the names of this class are read
+     * @throws ConfigException naming the parameter and its value, when a value is not allowed
+     */
+    public static ProxySettings fromContextParams(Map<String, String> contextParams) throws ConfigException {
+        Map<String, String> params = new TreeMap<>();
+        contextParams.forEach((k, v) -> {
+            if (k != null && v != null && NAMES.contains(k)) {
+                params.put(k, v);
+            }
+        });
+        AddressBlocks addresses = DEFAULT_ADDRESSES;
+        String addressText = params.get(STATUS_ALLOWED_ADDRESSES);
+        if (addressText != null) {
+            try {
+                addresses = AddressBlocks.parse(addressText);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("parameter [" + STATUS_ALLOWED_ADDRESSES + "] has value [" + addressText + "], "
+                        + e.getMessage() + "; an empty value lets no address in (only " + STATUS_ROLE + ")");
+            }
+        }
+        String role = null;
+        String roleText = params.get(STATUS_ROLE);
+        if (roleText != null && !roleText.isBlank()) {
+            role = roleText.strip();
+            if (!ROLE.matcher(role).matches()) {
+                throw new ConfigException("parameter [" + STATUS_ROLE + "] has value [" + roleText
+                        + "], expected one role name such as wsproxy-admin, without spaces or commas");
+            }
+        }
+        return new ProxySettings(addresses, role);
+    }
+
+    /** Peers that may see the status page without logging in; empty = none. */
+    public AddressBlocks statusAllowedAddresses() {
+        return statusAllowedAddresses;
+    }
+
+    /** The role that opens the status page from any address, or null for none. */
+    public String statusRole() {
+        return statusRole;
+    }
+}
