@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,9 +51,17 @@ public final class Backend {
     private boolean down;
     /** Guarded by {@code this}: a {@link System#nanoTime()}; meaningful while {@link #down}. */
     private long downUntilNanos;
-    /** Guarded by {@code this}: what the last failure was, and when; null before the first. */
-    private String lastFailure;
-    private Instant lastFailureAt;
+    /** Guarded by {@code this}: the last failure; null before the first. */
+    private Failure lastFailure;
+
+    /**
+     * A failed connect or probe.
+     *
+     * @param at  when it failed
+     * @param why what went wrong, as logged
+     */
+    public record Failure(Instant at, String why) {
+    }
 
     Backend(String routeName, URI uri, int maxFails, Duration failTimeout, boolean alone) {
         this.routeName = routeName;
@@ -86,9 +95,9 @@ public final class Backend {
         return failures.get();
     }
 
-    /** The last connect or probe that failed and why, if any. */
-    public synchronized String lastFailure() {
-        return lastFailure == null ? null : lastFailureAt + " " + lastFailure;
+    /** The last connect or probe that failed; empty if none has. */
+    public synchronized Optional<Failure> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     /** Client-to-backend traffic of every connection to this backend. */
@@ -132,8 +141,7 @@ public final class Backend {
         failures.incrementAndGet();
         boolean wentDown;
         synchronized (this) {
-            lastFailure = why;
-            lastFailureAt = Instant.now();
+            lastFailure = new Failure(Instant.now(), why);
             failsInARow++;
             if (failsInARow < maxFails) {
                 return;

@@ -108,7 +108,8 @@ final class StatusView {
                     .append(",\"up\":").append(backend.up())
                     .append(",\"open\":").append(backend.openConnections())
                     .append(",\"failures\":").append(backend.failures())
-                    .append(",\"lastFailure\":").append(Json.string(backend.lastFailure()))
+                    .append(",\"lastFailure\":").append(Json.string(backend.lastFailure()
+                            .map(failure -> failure.at() + " " + failure.why()).orElse(null)))
                     .append(',');
             counts(out, backend.in(), backend.out());
             out.append('}');
