@@ -28,8 +28,17 @@ public final class ProxySettings {
     /** A container role whose users may see the status page from any address; none by default. */
     public static final String STATUS_ROLE = RouteConfig.PARAM_PREFIX + "statusRole";
 
+    /**
+     * Who may read {@code <context>/metrics}: by default the machine itself only, since the metrics
+     * name every backend's address, which the pages open to anyone (index, health) never do. A
+     * scraper on another host is added here. Separate from the status page's list, as a Prometheus
+     * server and the people who open the page are seldom on the same hosts.
+     */
+    public static final String METRICS_ALLOWED_ADDRESSES = RouteConfig.PARAM_PREFIX + "metricsAllowedAddresses";
+    static final String METRICS_ALLOWED_ADDRESSES_DEFAULT = "127.0.0.0/8, ::1";
+
     /** Every application-level parameter name, for {@link RouteConfig} to leave alone. */
-    private static final List<String> NAMES = List.of(STATUS_ALLOWED_ADDRESSES, STATUS_ROLE);
+    private static final List<String> NAMES = List.of(STATUS_ALLOWED_ADDRESSES, STATUS_ROLE, METRICS_ALLOWED_ADDRESSES);
 
     /**
      * A role name as web.xml's {@code <role-name>} would hold it; no white space or commas, which
@@ -42,10 +51,12 @@ public final class ProxySettings {
     private final AddressBlocks statusAllowedAddresses;
     /** Null when no role opens the page. */
     private final String statusRole;
+    private final AddressBlocks metricsAllowedAddresses;
 
-    private ProxySettings(AddressBlocks statusAllowedAddresses, String statusRole) {
+    private ProxySettings(AddressBlocks statusAllowedAddresses, String statusRole, AddressBlocks metricsAllowedAddresses) {
         this.statusAllowedAddresses = statusAllowedAddresses;
         this.statusRole = statusRole;
+        this.metricsAllowedAddresses = metricsAllowedAddresses;
     }
 
     /** True if {@code paramName} is an application-level setting, not a route option. */
@@ -88,7 +99,17 @@ public final class ProxySettings {
                         + "], expected one role name such as wsproxy-admin, without spaces or commas");
             }
         }
-        return new ProxySettings(addresses, role);
+        AddressBlocks metrics = DEFAULT_ADDRESSES;
+        String metricsText = params.get(METRICS_ALLOWED_ADDRESSES);
+        if (metricsText != null) {
+            try {
+                metrics = AddressBlocks.parse(metricsText);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("parameter [" + METRICS_ALLOWED_ADDRESSES + "] has value [" + metricsText + "], "
+                        + e.getMessage());
+            }
+        }
+        return new ProxySettings(addresses, role, metrics);
     }
 
     /** Peers that may see the status page without logging in; empty = none. */
@@ -99,5 +120,10 @@ public final class ProxySettings {
     /** The role that opens the status page from any address, or null for none. */
     public String statusRole() {
         return statusRole;
+    }
+
+    /** The addresses (TCP peers) that may read the metrics endpoint; empty: nobody may. */
+    public AddressBlocks metricsAllowedAddresses() {
+        return metricsAllowedAddresses;
     }
 }

@@ -19,6 +19,7 @@ import org.wsproxy.config.ConfigException;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
+import org.wsproxy.metrics.ProxyMetrics;
 import org.wsproxy.status.StatusPage;
 
 /**
@@ -79,6 +80,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         }
         ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader());
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
+        // Before ProxyLifecycle: the metrics then close after the runtime has stopped.
+        ProxyMetrics.install(context, runtime, settings);
         StatusPage.install(context, runtime, settings);
         context.addListener(new ProxyLifecycle(runtime));
         if (routesByServlet.isEmpty()) {

@@ -63,6 +63,54 @@ class ProxySettingsTest {
                 Map.of("wsproxy.statusAllowedAdresses", "10.0.0.0/8", "wsproxy.route.chat.path", "/chat",
                         "wsproxy.route.chat.backend", "ws://10.0.0.5:9000/chat"))).getMessage();
         assertTrue(message.contains("unknown option [statusAllowedAdresses]")
-                && message.endsWith("application settings: wsproxy.statusAllowedAddresses, wsproxy.statusRole"), message);
+                && message.endsWith("application settings: wsproxy.statusAllowedAddresses, wsproxy.statusRole, "
+                + "wsproxy.metricsAllowedAddresses"), message);
+    }
+
+    @Test
+    void metricsAreForTheMachineItselfByDefault() throws ConfigException {
+        AddressBlocks allowed = ProxySettings.fromContextParams(Params.chat()).metricsAllowedAddresses();
+        assertTrue(allowed.contains(AddressBlocks.literal("127.0.0.1")));
+        assertTrue(allowed.contains(AddressBlocks.literal("127.10.20.30")));
+        assertTrue(allowed.contains(AddressBlocks.literal("::1")));
+        assertTrue(allowed.contains(AddressBlocks.literal("::ffff:127.0.0.1")), "an IPv4-mapped loopback address");
+        assertFalse(allowed.contains(AddressBlocks.literal("10.0.0.1")));
+        assertFalse(allowed.contains(AddressBlocks.literal("::2")));
+    }
+
+    @Test
+    void metricsAllowedAddressesTakesAddressesAndBlocks() throws ConfigException {
+        AddressBlocks allowed = ProxySettings.fromContextParams(
+                Params.chat("wsproxy.metricsAllowedAddresses", "10.1.0.0/16, 2001:db8::7")).metricsAllowedAddresses();
+        assertTrue(allowed.contains(AddressBlocks.literal("10.1.2.3")));
+        assertTrue(allowed.contains(AddressBlocks.literal("2001:db8::7")));
+        assertFalse(allowed.contains(AddressBlocks.literal("127.0.0.1")), "the default is replaced, not extended");
+    }
+
+    @Test
+    void anEmptyListAllowsNobody() throws ConfigException {
+        AddressBlocks allowed = ProxySettings.fromContextParams(Params.chat("wsproxy.metricsAllowedAddresses", ""))
+                .metricsAllowedAddresses();
+        assertTrue(allowed.isEmpty());
+        assertFalse(allowed.contains(AddressBlocks.literal("127.0.0.1")));
+    }
+
+    @Test
+    void aMalformedValueNamesTheParameterAndTheValue() {
+        String message = assertThrows(ConfigException.class, () -> ProxySettings.fromContextParams(
+                Params.chat("wsproxy.metricsAllowedAddresses", "127.0.0.1, monitoring.example"))).getMessage();
+        assertEquals("parameter [wsproxy.metricsAllowedAddresses] has value [127.0.0.1, monitoring.example], "
+                + AddressBlocks.EXPECTED + "; [monitoring.example]: host names are not allowed, since they are never"
+                + " looked up; write the proxy's address", message);
+    }
+
+    /** An application setting is not a route option: the routes' reading leaves it alone, in both forms. */
+    @Test
+    void routesDoNotTakeItForAnUnknownOption() throws ConfigException {
+        Map<String, String> params = Params.chat("wsproxy.metricsAllowedAddresses", "10.0.0.0/8");
+        List<Route> routes = RouteConfig.fromContextParams(params);
+        assertEquals(1, routes.size());
+        Route servlet = RouteConfig.fromServlet("b", List.of("/b"), Map.of("backend", "ws://backend.example/b"), params);
+        assertEquals("b", servlet.name());
     }
 }

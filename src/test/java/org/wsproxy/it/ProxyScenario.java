@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import jakarta.websocket.CloseReason;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wsproxy.support.PrometheusText;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
 
@@ -122,6 +124,54 @@ abstract class ProxyScenario {
         assertEquals(200, data.statusCode(), () -> abbreviate(data.body()));
         assertTrue(data.body().contains("\"path\":\"/echo\"") && data.body().contains("\"path\":\"/down\""), data.body());
         assertEquals("no-store", data.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    /**
+     * Prometheus's scrape of /metrics (allowed from this machine by default): a message echoed on
+     * the echo route moves its counters. Other tests may add to them meanwhile, hence "at least".
+     */
+    @Test
+    void metricsCountTheEcho() throws Exception {
+        PrometheusText before = scrapeMetrics();
+        String text = "counted by " + deployment().container();
+        try (WsClient client = connect()) {
+            client.sendText(text);
+            assertEquals(text, client.nextText(WAIT));
+        }
+        double inBefore = echoRoute(before, "wsproxy_messages_total", "direction", "in");
+        double bytesBefore = echoRoute(before, "wsproxy_bytes_total", "direction", "in");
+        double okBefore = echoRoute(before, "wsproxy_handshakes_total", "outcome", "ok");
+        Predicate<PrometheusText> counted = page -> echoRoute(page, "wsproxy_messages_total", "direction", "in") >= inBefore + 1
+                && echoRoute(page, "wsproxy_bytes_total", "direction", "in") >= bytesBefore + text.length()
+                && echoRoute(page, "wsproxy_handshakes_total", "outcome", "ok") >= okBefore + 1;
+        // A message is counted once passed on, which may be just after its echo arrived.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        PrometheusText after = scrapeMetrics();
+        while (!counted.test(after) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            after = scrapeMetrics();
+        }
+        PrometheusText page = after;
+        assertTrue(counted.test(page), () -> "before: " + inBefore + " messages, " + bytesBefore + " bytes in, " + okBefore
+                + " handshakes ok on route echo; now:\n" + page);
+    }
+
+    /** The sum of a metric's samples on the echo route that have this label. */
+    private static double echoRoute(PrometheusText page, String name, String label, String value) {
+        return page.samples(name).stream()
+                .filter(s -> "echo".equals(s.labels().get("route")) && value.equals(s.labels().get(label)))
+                .mapToDouble(PrometheusText.Sample::value).sum();
+    }
+
+    private PrometheusText scrapeMetrics() throws Exception {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(deployment().http("/metrics")).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), () -> "GET " + deployment().http("/metrics") + " on " + deployment().container()
+                + " answered " + metrics.statusCode() + ": " + abbreviate(metrics.body()));
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                metrics.headers().map().toString());
+        assertEquals("no-store", metrics.headers().firstValue("Cache-Control").orElse(""));
+        return PrometheusText.parse(metrics.body());
     }
 
     @Test

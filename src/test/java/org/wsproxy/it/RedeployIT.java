@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +93,10 @@ class RedeployIT {
 
     private static final Path DIR = Path.of(Deployment.property("it.redeploy.dir"));
     private static final Path WAR = Path.of(Deployment.property("it.war"));
+
+    /** HTTP/1.1, as a scraper asks (the JDK's default also offers h2c). */
+    private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).build();
 
     private static TestBackend backend;
     private static StandaloneTomcat tomcat;
@@ -227,6 +234,16 @@ class RedeployIT {
         }
         CloseReason atBackend = backend.nextClose(10);
         assertEquals(1000, atBackend.getCloseCode().getCode(), step + ": the close the backend got");
+        // Every deployment is scraped too, so that what a scrape leaves behind is in the class loader count.
+        try {
+            HttpResponse<String> metrics = METRICS_CLIENT.send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + tomcat.port() + CONTEXT_PATH + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode(), step + ": GET /metrics");
+            assertTrue(metrics.body().contains("wsproxy_handshakes_total{"), step + ": GET /metrics: " + metrics.body());
+        } catch (IOException e) {
+            throw new AssertionError(step + ": GET /metrics failed: " + e, e);
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.wsproxy.WebSocketProxyServlet;
+import org.wsproxy.metrics.MetricsServlet;
 import org.wsproxy.server.HealthServlet;
 import org.wsproxy.server.IndexServlet;
 import org.wsproxy.server.ProxyRuntime;
@@ -64,6 +65,10 @@ public final class ProxyServer implements AutoCloseable {
         if (builder.health) {
             org.apache.catalina.startup.Tomcat.addServlet(server.context, "health", new HealthServlet());
             server.context.addServletMappingDecoded("/health", "health");
+        }
+        if (builder.metrics) {
+            org.apache.catalina.startup.Tomcat.addServlet(server.context, "metrics", new MetricsServlet());
+            server.context.addServletMappingDecoded("/metrics", "metrics");
         }
         try {
             server.start();
@@ -188,6 +193,7 @@ public final class ProxyServer implements AutoCloseable {
         private boolean health;
         private boolean status;
         private final Map<String, User> users = new LinkedHashMap<>();
+        private boolean metrics;
         private String basicAuthPattern;
         private String basicAuthUser;
         private String basicAuthPassword;
@@ -260,6 +266,12 @@ public final class ProxyServer implements AutoCloseable {
         /** Also serves the WAR's health check at /health, as web.xml does. */
         public Builder health() {
             this.health = true;
+            return this;
+        }
+
+        /** Also serves the WAR's Prometheus metrics at /metrics, as web.xml does. */
+        public Builder metrics() {
+            this.metrics = true;
             return this;
         }
 
