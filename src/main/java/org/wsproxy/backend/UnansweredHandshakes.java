@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.filterchain.Filter;
@@ -56,11 +57,15 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     /** The backend connections open on the watched transport: one entry each, removed when they close. */
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
     /**
-     * The open connections that have not received a byte yet, so whose handshake the backend has not
-     * answered. A connection the backend answered (a 503, say) is closed by Tyrus itself once it
-     * has the answer, and that close must not replace the answer with a failure.
+     * Set on a connection once it has received a byte, so once the backend has answered its
+     * handshake (or started to). A connection the backend answered (a 503, say) is closed by Tyrus
+     * itself once it has the answer, and that close must not replace the answer with a failure. An
+     * attribute of the connection rather than a set of ours: Grizzly reports a connection's connect
+     * only after Tyrus has written the handshake request, so a backend that resets the connection
+     * at once can close it before its connect is reported, and a set would keep it for good.
      */
-    private final Set<Connection<?>> silent = ConcurrentHashMap.newKeySet();
+    private static final Attribute<Boolean> HEARD = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            UnansweredHandshakes.class.getName() + ".heard");
     private final ThreadPoolConfig workers;
     private final ThreadPoolConfig selectors;
     /** GrizzlyClientSocket's static shared transport, its factory, and the filter's request; null if not found. */
@@ -135,7 +140,6 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
                 if (watched != null) {
                     watched.getConnectionMonitoringConfig().removeProbes(this);
                     open.clear();
-                    silent.clear();
                 }
                 current.getConnectionMonitoringConfig().addProbes(this);
                 watched = current;
@@ -160,7 +164,8 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
                 for (Filter filter : chain) {
                     if (filter.getClass().getName().equals(FILTER_CLASS) && carries(filter, requestHeaders)) {
                         open.remove(connection);
-                        silent.remove(connection);
+                        // Tyrus has given up on this handshake already; there is nothing to fail.
+                        HEARD.set(connection, Boolean.TRUE);
                         connection.closeSilently();
                         return true;
                     }
@@ -182,21 +187,24 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     @Override
     public void onConnectEvent(Connection connection) {
         open.add(connection);
-        silent.add(connection);
+        if (!connection.isOpen()) {
+            // Closed before its connect was reported (see HEARD): its close event has passed already.
+            open.remove(connection);
+        }
     }
 
-    /** On every read of every backend connection: one lookup in a set that holds only the connections still opening. */
+    /** On every read of every backend connection (Grizzly reports reads of at least one byte): an attribute lookup. */
     @Override
     public void onReadEvent(Connection connection, Buffer data, int size) {
-        if (size > 0) {
-            silent.remove(connection);
+        if (HEARD.get(connection) == null) {
+            HEARD.set(connection, Boolean.TRUE);
         }
     }
 
     @Override
     public void onCloseEvent(Connection connection) {
         open.remove(connection);
-        if (silent.remove(connection)) {
+        if (HEARD.get(connection) == null) {
             failUnansweredHandshake(connection);
         }
     }
@@ -228,6 +236,5 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             watched = null;
         }
         open.clear();
-        silent.clear();
     }
 }
