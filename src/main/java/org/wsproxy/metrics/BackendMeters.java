@@ -1,7 +1,10 @@
 package org.wsproxy.metrics;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -40,13 +43,21 @@ final class BackendMeters {
 
     private final MeterRegistry registry;
     private final Tags tags;
+    /**
+     * The handshake counters by outcome, registered at the start, and the close counters by side and
+     * code tag, registered on first use (at most 19 tags per side, see CloseCodeTag): looked up here
+     * rather than in the registry, whose lookup builds and sorts the meter's tags and id on every
+     * event, on the request and delivery threads.
+     */
+    private final Map<HandshakeOutcome, Counter> handshakes = new EnumMap<>(HandshakeOutcome.class);
+    private final Map<String, Counter> closes = new ConcurrentHashMap<>();
 
     /** @param outcomes the outcomes that can happen here, registered now at 0 */
     private BackendMeters(MeterRegistry registry, String route, String backend, Set<HandshakeOutcome> outcomes) {
         this.registry = registry;
         this.tags = Tags.of("route", route, "backend", backend);
         for (HandshakeOutcome outcome : outcomes) {
-            handshakes(outcome);
+            handshakes.put(outcome, handshakes(outcome));
         }
     }
 
@@ -87,7 +98,10 @@ final class BackendMeters {
     }
 
     void handshake(int status) {
-        handshakes(HandshakeOutcome.of(status)).increment();
+        HandshakeOutcome outcome = HandshakeOutcome.of(status);
+        Counter counter = handshakes.get(outcome);
+        // An outcome not expected here (a 502 on the no-backend meters) is still counted, the slow way.
+        (counter != null ? counter : handshakes(outcome)).increment();
     }
 
     /** Registered once; later calls find the same counter. */
@@ -105,10 +119,11 @@ final class BackendMeters {
 
     /** Registered on first use: most of the possible codes are never seen, and need no series. */
     private void close(String side, int code) {
-        Counter.builder(CLOSES)
+        String codeTag = CloseCodeTag.of(code);
+        closes.computeIfAbsent(side + " " + codeTag, key -> Counter.builder(CLOSES)
                 .description("Close codes each leg reported (1005: no code, 1006: dropped without a close frame);"
                         + " 3000-3999 and 4000-4999 are counted as 3xxx and 4xxx")
-                .tags(tags).tag("side", side).tag("code", CloseCodeTag.of(code))
-                .register(registry).increment();
+                .tags(tags).tag("side", side).tag("code", codeTag)
+                .register(registry)).increment();
     }
 }
