@@ -81,6 +81,23 @@ public final class AddressBlocks {
     }
 
     /**
+     * The address of a TCP peer as a container reports it ({@code ServletRequest.getRemoteAddr()}),
+     * without what containers may write around an IPv6 one: brackets ("[::1]") or the interface of a
+     * link-local address ("fe80::1%eth0"), which no block names.
+     *
+     * @return the address, or null when the text is not an IP address
+     */
+    public static InetAddress peer(String remoteAddr) {
+        if (remoteAddr == null) {
+            return null;
+        }
+        String unbracketed = remoteAddr.startsWith("[") && remoteAddr.endsWith("]")
+                ? remoteAddr.substring(1, remoteAddr.length() - 1) : remoteAddr;
+        int percent = unbracketed.indexOf('%');
+        return literal(percent < 0 ? unbracketed : unbracketed.substring(0, percent));
+    }
+
+    /**
      * An IPv4 or IPv6 address written as a literal ({@code 192.0.2.7}, {@code 2001:db8::1}), never
      * looked up as a name.
      *

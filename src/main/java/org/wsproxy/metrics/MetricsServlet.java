@@ -36,7 +36,7 @@ public final class MetricsServlet extends HttpServlet {
             refuse(response, 503, "metrics not started");
             return;
         }
-        InetAddress peer = AddressBlocks.literal(request.getRemoteAddr());
+        InetAddress peer = AddressBlocks.peer(request.getRemoteAddr());
         if (peer == null || !metrics.allowedAddresses().contains(peer)) {
             LOG.log(Level.DEBUG, () -> "metrics: refused [" + request.getRemoteAddr()
                     + "], which is not in metricsAllowedAddresses [" + metrics.allowedAddresses() + "]");

@@ -42,7 +42,7 @@ public final class ClientAddress {
      */
     static ClientAddress of(HttpServletRequest request, AddressBlocks trustedProxies) {
         String peer = request.getRemoteAddr();
-        if (trustedProxies.isEmpty() || peer == null || !trusted(bare(peer), trustedProxies)) {
+        if (trustedProxies.isEmpty() || peer == null || !trustedPeer(peer, trustedProxies)) {
             return new ClientAddress(peer, false);
         }
         List<String> chain = new ArrayList<>();
@@ -65,20 +65,9 @@ public final class ClientAddress {
         return new ClientAddress(client, true);
     }
 
-    private static boolean trusted(String address, AddressBlocks trustedProxies) {
-        InetAddress literal = AddressBlocks.literal(address);
-        return literal != null && trustedProxies.contains(literal);
-    }
-
-    /**
-     * The peer's IP address without what containers may write around an IPv6 one: brackets
-     * ("[::1]") or the interface of a link-local address ("fe80::1%eth0"), which no block names.
-     */
-    private static String bare(String address) {
-        String unbracketed = address.startsWith("[") && address.endsWith("]")
-                ? address.substring(1, address.length() - 1) : address;
-        int percent = unbracketed.indexOf('%');
-        return percent < 0 ? unbracketed : unbracketed.substring(0, percent);
+    private static boolean trustedPeer(String remoteAddr, AddressBlocks trustedProxies) {
+        InetAddress peer = AddressBlocks.peer(remoteAddr);
+        return peer != null && trustedProxies.contains(peer);
     }
 
     /** The client's IP address, as the peer's socket or the X-Forwarded-For entry wrote it. */

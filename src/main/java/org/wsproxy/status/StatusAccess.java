@@ -67,15 +67,7 @@ final class StatusAccess {
         if (peer == null || allowed.isEmpty()) {
             return false;
         }
-        InetAddress address = AddressBlocks.literal(bare(peer));
+        InetAddress address = AddressBlocks.peer(peer);
         return address != null && allowed.contains(address);
-    }
-
-    /** The peer's address without the brackets or %interface that some containers write around IPv6. */
-    private static String bare(String address) {
-        String unbracketed = address.startsWith("[") && address.endsWith("]")
-                ? address.substring(1, address.length() - 1) : address;
-        int percent = unbracketed.indexOf('%');
-        return percent < 0 ? unbracketed : unbracketed.substring(0, percent);
     }
 }
