@@ -113,16 +113,6 @@ public final class BackendConnector implements AutoCloseable {
     }
 
     /**
-     * Opens the backend connection and completes its handshake, within the route's connectTimeout.
-     *
-     * @param endpoint receives the backend session; its onOpen runs before this method returns
-     * @throws BackendFailure with the HTTP status for the client when the backend cannot be used
-     */
-    public BackendConnection connect(Route route, BackendHandshake handshake, Endpoint endpoint) throws BackendFailure {
-        return connect(route, handshake, route.connectTimeout(), endpoint);
-    }
-
-    /**
      * Opens a connection to the backend of {@code handshake.uri()} and completes its handshake
      * within {@code timeout}: a route with several backends gives each try its share of the route's
      * connectTimeout.

@@ -22,6 +22,11 @@ public record BackendHandshake(URI uri, Map<String, List<String>> headers, List<
      */
     public static final int MAX_HEADER_FIELDS = 100;
 
+    /** The same request to another URL: another backend of the route. */
+    public BackendHandshake to(URI other) {
+        return new BackendHandshake(other, headers, subprotocols);
+    }
+
     /** Host, Upgrade, Connection, Sec-WebSocket-Key and Sec-WebSocket-Version, which Tyrus writes itself. */
     private static final int TYRUS_OWN_FIELDS = 5;
 

@@ -57,24 +57,24 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     /** The backend connections open on the watched transport: one entry each, removed when they close. */
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
     /**
-     * Set on a connection once it has received a byte, so once the backend has answered its
-     * handshake (or started to). A connection the backend answered (a 503, say) is closed by Tyrus
-     * itself once it has the answer, and that close must not replace the answer with a failure. An
-     * attribute of the connection rather than a set of ours: Grizzly reports a connection's connect
-     * only after Tyrus has written the handshake request, so a backend that resets the connection
-     * at once can close it before its connect is reported, and a set would keep it for good.
+     * Set on a connection whose handshake has nothing left to fail: it has received a byte (the
+     * backend answered, or started to; a completed handshake has), or Tyrus gave up on it (see
+     * {@link #close}). A connection the backend answered (a 503, say) is closed by Tyrus itself once
+     * it has the answer, and that close must not replace the answer with a failure. An attribute of
+     * the connection rather than a set of ours: Grizzly reports a connection's connect only after
+     * Tyrus has written the handshake request, so a backend that resets the connection at once can
+     * close it before its connect is reported, and a set would keep it for good.
      */
-    private static final Attribute<Boolean> HEARD = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
-            UnansweredHandshakes.class.getName() + ".heard");
+    private static final Attribute<Boolean> SETTLED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+            UnansweredHandshakes.class.getName() + ".settled");
     private final ThreadPoolConfig workers;
     private final ThreadPoolConfig selectors;
     /** GrizzlyClientSocket's static shared transport, its factory, and the filter's request; null if not found. */
     private final Field sharedTransport;
     private final Method createSharedTransport;
     private final Field filterRequest;
-    /** The filter's ClientEngine and its attribute holding a completed handshake's connection; null if not found. */
+    /** The filter's ClientEngine; null if not found. */
     private final Field filterEngine;
-    private final Attribute<?> handshakeDone;
     /** Guarded by {@code this}: the transport this probe is registered with, null before the first connection. */
     private TCPNIOTransport watched;
 
@@ -89,7 +89,6 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
         Method create = null;
         Field request = null;
         Field engine = null;
-        Attribute<?> done = null;
         try {
             Class<?> socket = Class.forName(SOCKET_CLASS, false, tyrusLoader);
             transport = socket.getDeclaredField("transport");
@@ -101,22 +100,18 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             request.setAccessible(true);
             engine = filter.getDeclaredField("engine");
             engine.setAccessible(true);
-            Field connectionAttribute = filter.getDeclaredField("TYRUS_CONNECTION");
-            connectionAttribute.setAccessible(true);
-            done = (Attribute<?>) connectionAttribute.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "This Tyrus version hides its transport differently; backend connections whose "
-                    + "handshake times out (504) will stay open until the backend closes them", e);
+                    + "handshake times out (504) will stay open until the backend closes them, and a backend that drops "
+                    + "the connection before answering will cost its client connectTimeout", e);
             transport = null;
             request = null;
             engine = null;
-            done = null;
         }
         this.sharedTransport = transport;
         this.createSharedTransport = create;
         this.filterRequest = request;
         this.filterEngine = engine;
-        this.handshakeDone = done;
     }
 
     /**
@@ -165,7 +160,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
                     if (filter.getClass().getName().equals(FILTER_CLASS) && carries(filter, requestHeaders)) {
                         open.remove(connection);
                         // Tyrus has given up on this handshake already; there is nothing to fail.
-                        HEARD.set(connection, Boolean.TRUE);
+                        SETTLED.set(connection, Boolean.TRUE);
                         connection.closeSilently();
                         return true;
                     }
@@ -188,7 +183,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     public void onConnectEvent(Connection connection) {
         open.add(connection);
         if (!connection.isOpen()) {
-            // Closed before its connect was reported (see HEARD): its close event has passed already.
+            // Closed before its connect was reported (see SETTLED): its close event has passed already.
             open.remove(connection);
         }
     }
@@ -196,23 +191,22 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     /** On every read of every backend connection (Grizzly reports reads of at least one byte): an attribute lookup. */
     @Override
     public void onReadEvent(Connection connection, Buffer data, int size) {
-        if (HEARD.get(connection) == null) {
-            HEARD.set(connection, Boolean.TRUE);
+        if (SETTLED.get(connection) == null) {
+            SETTLED.set(connection, Boolean.TRUE);
         }
     }
 
     @Override
     public void onCloseEvent(Connection connection) {
         open.remove(connection);
-        if (HEARD.get(connection) == null) {
+        if (SETTLED.get(connection) == null) {
             failUnansweredHandshake(connection);
         }
     }
 
     /** Fails the handshake of {@code connection} if it had not been answered when the connection closed. */
     private void failUnansweredHandshake(Connection<?> connection) {
-        if (filterEngine == null || handshakeDone.get(connection) != null
-                || !(connection.getProcessor() instanceof FilterChain chain)) {
+        if (filterEngine == null || !(connection.getProcessor() instanceof FilterChain chain)) {
             return;
         }
         for (Filter filter : chain) {

@@ -80,16 +80,8 @@ public final class ProxySettings {
                 params.put(k, v);
             }
         });
-        AddressBlocks addresses = DEFAULT_ADDRESSES;
-        String addressText = params.get(STATUS_ALLOWED_ADDRESSES);
-        if (addressText != null) {
-            try {
-                addresses = AddressBlocks.parse(addressText);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("parameter [" + STATUS_ALLOWED_ADDRESSES + "] has value [" + addressText + "], "
-                        + e.getMessage() + "; an empty value lets no address in (only " + STATUS_ROLE + ")");
-            }
-        }
+        AddressBlocks addresses = addresses(params, STATUS_ALLOWED_ADDRESSES,
+                "; an empty value lets no address in (only " + STATUS_ROLE + ")");
         String role = null;
         String roleText = params.get(STATUS_ROLE);
         if (roleText != null && !roleText.isBlank()) {
@@ -99,17 +91,25 @@ public final class ProxySettings {
                         + "], expected one role name such as wsproxy-admin, without spaces or commas");
             }
         }
-        AddressBlocks metrics = DEFAULT_ADDRESSES;
-        String metricsText = params.get(METRICS_ALLOWED_ADDRESSES);
-        if (metricsText != null) {
-            try {
-                metrics = AddressBlocks.parse(metricsText);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("parameter [" + METRICS_ALLOWED_ADDRESSES + "] has value [" + metricsText + "], "
-                        + e.getMessage());
-            }
-        }
+        AddressBlocks metrics = addresses(params, METRICS_ALLOWED_ADDRESSES, "");
         return new ProxySettings(addresses, role, metrics);
+    }
+
+    /**
+     * The address list of parameter {@code name}, the default (this machine) when it is not set.
+     *
+     * @param hint added to the message of a malformed value
+     */
+    private static AddressBlocks addresses(Map<String, String> params, String name, String hint) throws ConfigException {
+        String text = params.get(name);
+        if (text == null) {
+            return DEFAULT_ADDRESSES;
+        }
+        try {
+            return AddressBlocks.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("parameter [" + name + "] has value [" + text + "], " + e.getMessage() + hint);
+        }
     }
 
     /** Peers that may see the status page without logging in; empty = none. */

@@ -3,6 +3,7 @@ package org.wsproxy.server;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
@@ -86,6 +87,15 @@ public final class RouteHandler {
             return;
         }
         ClientAddress client = ClientAddress.of(request, route.trustedProxies());
+        // Built once, for the route's first backend; for the others only the URL differs (their base path).
+        URI firstBackend = route.backends().get(0);
+        BackendHandshake first;
+        try {
+            first = BackendRequests.build(route, firstBackend, request, client);
+        } catch (BadHandshake refused) {
+            refuse(response, null, refused.status(), refused.getMessage());
+            return;
+        }
         List<Backend> candidates = pool.candidates(client.address());
         if (candidates.isEmpty()) {
             if (noneUpLogged.compareAndSet(false, true)) {
@@ -96,42 +106,59 @@ public final class RouteHandler {
             return;
         }
         noneUpLogged.set(false);
-        // Each try gets an equal share of connectTimeout, so that every backend in rotation can be
-        // tried, and the client has its answer within connectTimeout whatever the backends do.
-        Duration share = route.connectTimeout().dividedBy(candidates.size());
-        BackendFailure failure = null;
-        Backend backend = null;
-        for (Backend candidate : candidates) {
-            backend = candidate;
-            Attempt attempt;
-            try {
-                attempt = connect(request, client, backend, share);
-            } catch (BadHandshake refused) {
-                refuse(response, backend, refused.status(), refused.getMessage());
-                return;
-            } catch (BackendFailure f) {
-                failure = f;
-                if (f.backendFailed()) {
-                    backend.failed(f.getMessage());
-                    continue;
-                }
-                break;
+        if (!connections.tryAcquire()) {
+            if (fullLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: maxConnections [" + connections.max()
+                        + "] reached; answering new handshakes with 503 until connections close");
             }
-            if (attempt == null) {
-                refuseForNow(response, null, "route has reached its connection limit; retry later");
-                return;
-            }
-            backend.succeeded();
-            upgrade(request, response, client, backend, attempt);
+            refuseForNow(response, null, "route has reached its connection limit; retry later");
             return;
         }
-        Backend last = backend;
-        BackendFailure f = failure;
-        Level level = f.status() == BackendFailure.BAD_GATEWAY || f.status() == BackendFailure.GATEWAY_TIMEOUT
-                ? Level.WARNING : Level.DEBUG;
-        LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + last + "]: "
-                + f.getMessage() + "; answering the client with " + f.status(), f.getCause());
-        refuse(response, last, f.status(), f.getMessage());
+        fullLogged.set(false);
+        // The handshake holds one place of maxConnections over all its tries: the relay of the try
+        // that opens takes it over; if none opens, it is given back here.
+        boolean placeTaken = false;
+        try {
+            // Each try gets an equal share of connectTimeout, so that every backend in rotation can be
+            // tried, and the client has its answer within connectTimeout whatever the backends do.
+            Duration share = route.connectTimeout().dividedBy(candidates.size());
+            BackendFailure failure = null;
+            Backend backend = null;
+            for (Backend candidate : candidates) {
+                backend = candidate;
+                Attempt attempt;
+                try {
+                    BackendHandshake handshake = candidate.uri().equals(firstBackend) ? first
+                            : first.to(BackendRequests.uri(route, candidate.uri(), request));
+                    attempt = connect(handshake, client, backend, share);
+                } catch (BadHandshake refused) {
+                    refuse(response, null, refused.status(), refused.getMessage());
+                    return;
+                } catch (BackendFailure f) {
+                    failure = f;
+                    if (f.backendFailed()) {
+                        backend.failed(f.getMessage());
+                        continue;
+                    }
+                    break;
+                }
+                placeTaken = true;
+                backend.succeeded();
+                upgrade(request, response, client, backend, attempt);
+                return;
+            }
+            Backend last = backend;
+            BackendFailure f = failure;
+            Level level = f.status() == BackendFailure.BAD_GATEWAY || f.status() == BackendFailure.GATEWAY_TIMEOUT
+                    ? Level.WARNING : Level.DEBUG;
+            LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + last + "]: "
+                    + f.getMessage() + "; answering the client with " + f.status(), f.getCause());
+            refuse(response, last, f.status(), f.getMessage());
+        } finally {
+            if (!placeTaken) {
+                connections.release();
+            }
+        }
     }
 
     /** A relay whose backend leg opened, waiting for the client's upgrade. */
@@ -140,27 +167,21 @@ public final class RouteHandler {
 
     /**
      * Opens a backend connection for this client: a relay is registered first, so that the drain
-     * of a stopping application closes it too.
+     * of a stopping application closes it too. The relay gives the handshake's place in
+     * maxConnections back when it is released, unless the connect fails.
      *
-     * @return null when the route is at its maxConnections
      * @throws BackendFailure when this backend cannot be used; its relay is released
      */
-    private Attempt connect(HttpServletRequest request, ClientAddress client, Backend backend, Duration timeout)
-            throws BadHandshake, BackendFailure {
-        BackendHandshake handshake = BackendRequests.build(route, backend.uri(), request, client);
-        // Taken per try: a failed try's relay gives its place back when it is released.
-        if (!connections.tryAcquire()) {
-            if (fullLogged.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: maxConnections [" + connections.max()
-                        + "] reached; answering new handshakes with 503 until connections close");
-            }
-            return null;
-        }
-        fullLogged.set(false);
+    private Attempt connect(BackendHandshake handshake, ClientAddress client, Backend backend, Duration timeout)
+            throws BackendFailure {
         backend.opening();
+        // True unless the connect fails: a failed try leaves the place to the next try.
+        AtomicBoolean holdsPlace = new AtomicBoolean(true);
         ConnectionInfo connection = new ConnectionInfo(route.name(), client.address(), handshake.uri());
         Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), (r, closed) -> {
-            connections.release();
+            if (holdsPlace.get()) {
+                connections.release();
+            }
             backend.released();
             runtime.relays().relayClosed(r, closed);
             if (closed != null) {
@@ -173,6 +194,7 @@ public final class RouteHandler {
                     new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));
             return new Attempt(relay, opened);
         } catch (BackendFailure failure) {
+            holdsPlace.set(false);
             relay.abandon();
             throw failure;
         }
