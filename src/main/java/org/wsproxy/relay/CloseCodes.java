@@ -11,6 +11,12 @@ import jakarta.websocket.CloseReason.CloseCode;
  * in the close frame) becomes 1000; 1006 (the connection dropped without a close frame) becomes 1001
  * towards the backend (its client went away) and 1014 towards the client (the gateway's upstream
  * failed). Anything else that cannot be sent is treated like 1006.
+ * <p>
+ * A code is never looked up with {@code CloseReason.CloseCodes.getCloseCode}: Tomcat's copy of
+ * the WebSocket API (what Tomcat runs applications with) throws for codes its table lacks, 1014
+ * among them, where Eclipse's jar (GlassFish, Jetty, Liberty and others) returns one. A code is the
+ * API's constant where the API has one, so that a container comparing with its constants still
+ * recognizes it, and a {@link WireCode} of ours otherwise.
  */
 public final class CloseCodes {
 
@@ -26,8 +32,15 @@ public final class CloseCodes {
     public static final int ABNORMAL = 1006;
     /** A message larger than the route's maxMessageSize. */
     public static final int TOO_BIG = 1009;
+    /** Internal error: what wsproxy sends on a leg it could not close with the code it meant to. */
+    public static final int INTERNAL_ERROR = 1011;
     /** Bad Gateway (IANA registry): the backend failed or vanished after the upgrade. */
     public static final int BAD_GATEWAY = 1014;
+
+    /** The code of the first {@link #CONSTANTS} entry. */
+    private static final int FIRST_CONSTANT = 1000;
+    /** The API's own constants by code minus 1000, null where this copy of the API has none. */
+    private static final CloseCode[] CONSTANTS = constants();
 
     private CloseCodes() {
     }
@@ -46,7 +59,7 @@ public final class CloseCodes {
      * @return the close to send on the other leg
      */
     public static CloseReason forward(CloseReason seen, Side from) {
-        int code = seen.getCloseCode().getCode();
+        int code = code(seen);
         if (code == NO_STATUS) {
             return reason(NORMAL, "");
         }
@@ -73,7 +86,50 @@ public final class CloseCodes {
         return new CloseReason(closeCode(code), reason == null ? "" : reason);
     }
 
-    private static CloseCode closeCode(int code) {
-        return CloseReason.CloseCodes.getCloseCode(code);
+    /**
+     * @param code any close code (sendable or not)
+     * @return the API's constant for {@code code} if it has one, else a code of our own; never throws
+     */
+    public static CloseCode closeCode(int code) {
+        if (code >= FIRST_CONSTANT && code < FIRST_CONSTANT + CONSTANTS.length && CONSTANTS[code - FIRST_CONSTANT] != null) {
+            return CONSTANTS[code - FIRST_CONSTANT];
+        }
+        return new WireCode(code);
+    }
+
+    /**
+     * @param reason a close as a container or client library reported it
+     * @return its code, or {@link #ABNORMAL} where it has none (a null reason or a null code: some
+     *         stacks report a dropped connection so)
+     */
+    public static int code(CloseReason reason) {
+        if (reason == null || reason.getCloseCode() == null) {
+            return ABNORMAL;
+        }
+        return reason.getCloseCode().getCode();
+    }
+
+    private static CloseCode[] constants() {
+        CloseCode[] byCode = new CloseCode[100];
+        for (CloseReason.CloseCodes constant : CloseReason.CloseCodes.values()) {
+            int index = constant.getCode() - FIRST_CONSTANT;
+            if (index >= 0 && index < byCode.length) {
+                byCode[index] = constant;
+            }
+        }
+        return byCode;
+    }
+
+    /** A close code the API's table lacks. */
+    private record WireCode(int code) implements CloseCode {
+        @Override
+        public int getCode() {
+            return code;
+        }
+
+        @Override
+        public String toString() {
+            return Integer.toString(code);
+        }
     }
 }

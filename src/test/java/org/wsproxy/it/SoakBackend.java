@@ -145,7 +145,8 @@ final class SoakBackend implements AutoCloseable {
             if (planned.backendCloses() && messages == planned.messages()) {
                 closedHere = true;
                 try {
-                    session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(planned.code()), planned.reason()));
+                    int code = planned.code();
+                    session.close(new CloseReason(() -> code, planned.reason()));
                 } catch (IOException e) {
                     counts.failure("backend: " + SoakPlan.describe(key) + ": close failed: " + e);
                 }
