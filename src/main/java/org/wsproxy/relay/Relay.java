@@ -154,7 +154,7 @@ public final class Relay {
      *                          backend client may leave per-thread state behind (see backend.GrizzlyThreadLocals)
      */
     public void backendOpened(Session session, Runnable afterBackendWrite) {
-        SessionSender sender = new SessionSender(session, afterBackendWrite);
+        SessionSender sender = new SessionSender(session, Side.BACKEND, afterBackendWrite);
         synchronized (this) {
             if (state != State.CLOSED) {
                 backend = sender;
@@ -174,7 +174,7 @@ public final class Relay {
 
     /** The client leg opened: the container has upgraded the connection. */
     public void clientOpened(Session session) {
-        SessionSender sender = new SessionSender(session, () -> { });
+        SessionSender sender = new SessionSender(session, Side.CLIENT, () -> { });
         clientToBackend.register(session);
         CloseReason closeNow;
         synchronized (this) {
@@ -275,8 +275,8 @@ public final class Relay {
             }
             done = finishIfBothClosed();
         }
-        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " closed with [" + reason.getCloseCode().getCode()
-                + "] [" + reason.getReasonPhrase() + "]");
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " closed with [" + CloseCodes.code(reason)
+                + "] [" + phrase(reason) + "]");
         if (toClose != null) {
             close(toClose, forward);
         }
@@ -438,7 +438,7 @@ public final class Relay {
      * without one would be logged as dropped (1006) rather than fail the log line.
      */
     private static int code(CloseReason reason) {
-        return reason == null ? CloseCodes.ABNORMAL : reason.getCloseCode().getCode();
+        return CloseCodes.code(reason);
     }
 
     private static String phrase(CloseReason reason) {
@@ -535,12 +535,30 @@ public final class Relay {
         }
     }
 
+    /**
+     * Closes one leg, and ends it even when the close throws: a leg left open after its relay gave
+     * up on it would hang its peer until the peer's own timeout (a killed backend once left every
+     * Tomcat client hanging, as Tomcat's API refused to make a 1014). A close that throws is tried
+     * again with 1011 and no reason; if that throws too, the leg is taken as closed (1006) so that
+     * the relay still ends and releases what it holds. Each failure is a WARNING: it means a
+     * container or client library refused what the protocol allows.
+     */
     private void close(SessionSender sender, CloseReason reason) {
         try {
             sender.close(reason);
+            return;
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: closing a session failed: " + e);
+            LOG.log(Level.WARNING, "relay [" + id + "]: closing the " + sender.side().label() + " leg with ["
+                    + CloseCodes.code(reason) + "] failed; closing it with [" + CloseCodes.INTERNAL_ERROR + "] instead", e);
         }
+        try {
+            sender.close(CloseCodes.reason(CloseCodes.INTERNAL_ERROR, ""));
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "relay [" + id + "]: the " + sender.side().label() + " leg could not be closed either;"
+                    + " taking it as gone", e);
+        }
+        closed(sender.side(), CloseCodes.reason(CloseCodes.ABNORMAL, ""));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
@@ -22,6 +23,8 @@ final class SessionSender {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
+    /** The leg this session is, for the relay's log. */
+    private final Side side;
     private final RemoteEndpoint.Basic remote;
     /** Run after every write to this session, on the writing thread (see {@link Relay#backendOpened}). */
     private final Runnable afterWrite;
@@ -33,8 +36,9 @@ final class SessionSender {
      */
     private volatile long lastWriteDone = System.nanoTime();
 
-    SessionSender(Session session, Runnable afterWrite) {
+    SessionSender(Session session, Side side, Runnable afterWrite) {
         this.session = session;
+        this.side = side;
         this.remote = session.getBasicRemote();
         this.afterWrite = afterWrite;
     }
@@ -59,6 +63,10 @@ final class SessionSender {
             lock.unlock();
             afterWrite.run();
         }
+    }
+
+    Side side() {
+        return side;
     }
 
     long lastWriteDone() {
@@ -90,7 +98,7 @@ final class SessionSender {
     }
 
     /** Closes the session (without the lock: a close must not wait for a message stuck on a slow peer). */
-    void close(jakarta.websocket.CloseReason reason) throws java.io.IOException {
+    void close(CloseReason reason) throws IOException {
         try {
             if (session.isOpen()) {
                 session.close(reason);
