@@ -36,8 +36,14 @@ public final class ClientEndpoint extends Endpoint {
      */
     static final long CLOSE_SEND_TIMEOUT_MILLIS = 5_000;
 
+    /** What this container reports of a client's close, made what the relay expects. */
+    private final ContainerCloses closes;
     /** Set in onOpen; the container calls onOpen, onError and onClose of one session in order. */
     private Relay relay;
+
+    ClientEndpoint(ContainerCloses closes) {
+        this.closes = closes;
+    }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
@@ -58,7 +64,7 @@ public final class ClientEndpoint extends Endpoint {
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         if (relay != null) {
-            relay.closed(Side.CLIENT, closeReason);
+            relay.closed(Side.CLIENT, closes.apply(closeReason));
         }
     }
 

@@ -22,6 +22,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
  */
 final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator {
 
+    private final ContainerCloses closes;
+
     /**
      * Backend response headers that describe the backend's own connection or handshake and so are
      * not passed on to the client's 101.
@@ -29,6 +31,10 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
     private static final Set<String> NOT_PASSED_BACK = Set.of(
             "connection", "upgrade", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions",
             "sec-websocket-version", "content-length", "transfer-encoding", "keep-alive", "date", "server");
+
+    ProxyEndpointConfigurator(ContainerCloses closes) {
+        this.closes = closes;
+    }
 
     /**
      * The servlet checked the Origin already; here, refusing when there is no handoff keeps clients
@@ -86,6 +92,6 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
-        return endpointClass.cast(new ClientEndpoint());
+        return endpointClass.cast(new ClientEndpoint(closes));
     }
 }

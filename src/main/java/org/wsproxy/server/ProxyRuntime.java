@@ -86,7 +86,10 @@ public final class ProxyRuntime {
      */
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader) {
+    /**
+     * @param closes what the container reports of clients' closes, made what the relay expects
+     */
+    ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader, ContainerCloses closes) {
         this.name = name;
         this.backends = new BackendConnector(appClassLoader);
         // One thread keeps the time for the idle, ping and handoff checks of every relay of the
@@ -104,7 +107,7 @@ public final class ProxyRuntime {
             BackendPool pool = new BackendPool(route);
             pools.put(route.name(), pool);
             handlers.put(entry.getKey(), new RouteHandler(pool, this));
-            endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++));
+            endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++, closes));
         }
         List<BackendPool> allPools = pools();
         if (HealthChecks.wanted(allPools)) {
@@ -131,13 +134,13 @@ public final class ProxyRuntime {
      * instance of wsproxy's copy of Tyrus's configurator, which held the first deployment's class
      * loader after every undeploy, and handed it to every other application as their default.
      */
-    private static ServerEndpointConfig endpointConfig(String path) {
+    private static ServerEndpointConfig endpointConfig(String path, ContainerCloses closes) {
         Thread thread = Thread.currentThread();
         ClassLoader application = thread.getContextClassLoader();
         thread.setContextClassLoader(ServerEndpointConfig.class.getClassLoader());
         try {
             return ServerEndpointConfig.Builder.create(ClientEndpoint.class, path)
-                    .configurator(new ProxyEndpointConfigurator())
+                    .configurator(new ProxyEndpointConfigurator(closes))
                     .build();
         } finally {
             thread.setContextClassLoader(application);

@@ -78,7 +78,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             LOG.log(Level.ERROR, "wsproxy" + app + ": " + e.getMessage());
             throw new ServletException("wsproxy" + app + ": " + e.getMessage(), e);
         }
-        ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader());
+        ContainerCloses closes = ContainerCloses.of(context.getServerInfo());
+        ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader(), closes);
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
         // Before ProxyLifecycle: the metrics then close after the runtime has stopped.
         ProxyMetrics.install(context, runtime, settings);
@@ -90,6 +91,10 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         }
         for (Route route : routesByServlet.values()) {
             LOG.log(Level.INFO, "wsproxy" + app + ": " + route);
+        }
+        if (closes != ContainerCloses.STANDARD) {
+            LOG.log(Level.INFO, "wsproxy" + app + ": " + context.getServerInfo() + " reports a client's dropped connection as"
+                    + " close code 1011: a client's 1011 reaches its backend as 1001 (the client went away)");
         }
     }
 }
