@@ -14,7 +14,8 @@
 # names the asadmin command when it is not on the PATH.
 #
 # The integration tests (src/test/java/org/wsproxy/it) run this very script against the GlassFish
-# they start, with ECHO_BACKEND pointing at their echo backend and DOWN_BACKEND at a free port.
+# they start, with ECHO_BACKEND pointing at their echo backend, DOWN_BACKEND at a free port and
+# PROCESS_BACKEND where they start (and kill) a backend process.
 set -eu
 
 war=${1:?usage: deploy-wsproxy.sh path/to/wsproxy.war}
@@ -23,6 +24,7 @@ asadmin=${ASADMIN:-asadmin}
 echo_backend=${ECHO_BACKEND:-ws://127.0.0.1:9000/echo}
 # A route whose backend is not running: its handshakes are answered 502 Bad Gateway.
 down_backend=${DOWN_BACKEND:-ws://127.0.0.1:9001/echo}
+process_backend=${PROCESS_BACKEND:-ws://127.0.0.1:9002/echo}
 
 "$asadmin" --interactive=false deploy --force=true --enabled=false \
     --name wsproxy --contextroot /wsproxy "$war"
@@ -37,6 +39,8 @@ param wsproxy.route.down.backend "$down_backend"
 # A route with two backends, the first one not running: handshakes that try it move on to the second.
 param wsproxy.route.pair.path /pair
 param wsproxy.route.pair.backend "$down_backend,$echo_backend"
+param wsproxy.route.process.path /process
+param wsproxy.route.process.backend "$process_backend"
 # The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
 # incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 

@@ -80,6 +80,24 @@ class CloseTest {
         }
     }
 
+    /**
+     * Pins a limitation of Tomcat's WebSocket stack (README, Known limitations): it reports a
+     * client's 1012, 1013 and 1014 to the application as 1002 ({@code org.apache.tomcat.websocket.Util.getCloseCode},
+     * 10.1.59), so the backend gets 1002 with the client's reason.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1012, 1013, 1014})
+    void aClientsCodesThatTomcatDoesNotKnowReachTheBackendAs1002(int code) throws Exception {
+        try (RawClient client = RawClient.connect(proxy.port(), "/echo")) {
+            byte[] reason = ("client says " + code).getBytes(StandardCharsets.UTF_8);
+            ByteBuffer payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason);
+            client.frame(true, 0x8, payload.array());
+            CloseReason seen = backend.nextClose(5);
+            assertEquals(1002, seen.getCloseCode().getCode());
+            assertEquals("client says " + code, seen.getReasonPhrase());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1000, 1001, 1003, 1007, 1008, 1011, 1012, 1013, 3000, 4000, 4999})
     void backendCloseReachesClientWithSameCodeAndReason(int code) throws Exception {

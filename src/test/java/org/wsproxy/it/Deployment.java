@@ -70,6 +70,11 @@ record Deployment(String container, int port, Path log) {
         return intProperty("it.backend.port");
     }
 
+    /** Where the /process route's backend must listen: the tests start it there, and kill it. */
+    static int processPort() {
+        return intProperty("it.process.port");
+    }
+
     /** The second Tomcat, whose only connector is a TLS one; routes from deploy-examples/tomcat/tls/wsproxy.xml. */
     static Deployment tomcatTls() {
         return new Deployment("Tomcat (TLS connector)", intProperty("it.tomcat.tls.port"),

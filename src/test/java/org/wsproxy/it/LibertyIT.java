@@ -11,4 +11,15 @@ class LibertyIT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("Open Liberty", "liberty");
     }
+
+    /**
+     * Liberty's partial-message delivery decodes each text frame to a String on its own
+     * ({@code com.ibm.ws.wsoc.link.LinkRead}, 26.0.0.5) and closes with 1007 "Invalid UTF-8 data
+     * received." when a frame ends inside a character; only whole-message handlers, which would
+     * hold every message whole, decode across frames.
+     */
+    @Override
+    boolean refusesTextSplitInsideACharacter() {
+        return true;
+    }
 }

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wsproxy.support.PrometheusText;
+import org.wsproxy.support.PythonPeer;
+import org.wsproxy.support.RawClient;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
 
@@ -47,6 +49,8 @@ abstract class ProxyScenario {
      * (Tomcat's and Tyrus's differ) fall inside characters and between surrogates.
      */
     private static final String MIXED_WIDTH_CHARACTERS = "a\u00e9\u20ac\ud83d\ude00";
+    /** The bar for noticing a peer that died: the other side hears of it within a second. */
+    private static final Duration KILL_NOTICE = Duration.ofSeconds(1);
 
     private static TestBackend backend;
 
@@ -61,6 +65,16 @@ abstract class ProxyScenario {
 
     /** The container under test. */
     abstract Deployment deployment();
+
+    /**
+     * True where the container's own WebSocket stack decodes each frame of a text message on its
+     * own, and so refuses a message split inside a character with 1007 before wsproxy sees it: Open
+     * Liberty's (README, Known limitations). There the test pins that answer, so that a change
+     * either way is noticed.
+     */
+    boolean refusesTextSplitInsideACharacter() {
+        return false;
+    }
 
     @BeforeAll
     static void startBackend() {
@@ -268,6 +282,69 @@ abstract class ProxyScenario {
                 client.sendText("pair " + i);
                 assertEquals("pair " + i, client.nextText(), () -> "echo through /pair of " + deployment().container());
             }
+        }
+    }
+
+    /**
+     * A backend that dies (SIGKILL: the kernel ends its connection, no close frame) mid-session: its
+     * client gets a close frame with 1014 (Bad Gateway) within a second, not a hang until its own
+     * timeout. The backend is Python's websockets in a process of its own on the /process route. On
+     * Tomcat this once hung every client: Tomcat's WebSocket API refuses to make a 1014.
+     */
+    @Test
+    void aBackendKilledMidSessionGivesItsClient1014WithinASecond() throws Exception {
+        try (PythonPeer python = PythonPeer.echoBackend(Deployment.processPort());
+             WsClient client = WsClient.connect(deployment().ws("/process"))) {
+            client.sendText("before the kill");
+            assertEquals("before the kill", client.nextText(WAIT));
+            long killedAt = python.kill();
+            WsClient.Close close = client.awaitClose(5);
+            long after = client.closedAtNanos() - killedAt;
+            assertEquals(1014, close.code(), () -> deployment().container() + ": " + close);
+            assertTrue(after <= KILL_NOTICE.toNanos(), () -> deployment().container() + ": the client got its 1014 "
+                    + TimeUnit.NANOSECONDS.toMillis(after) + " ms after the kill");
+        }
+    }
+
+    /**
+     * A client that dies (SIGKILL: its TCP connection ends without a close frame): its backend gets a
+     * close frame with 1001 (Going Away) within a second, whatever code the container reports for
+     * such a close (Tomcat 1006, Open Liberty 1011). Both ends are Python's websockets processes.
+     */
+    @Test
+    void aClientKilledMidSessionGivesItsBackend1001WithinASecond() throws Exception {
+        try (PythonPeer backendProcess = PythonPeer.echoBackend(Deployment.processPort());
+             PythonPeer client = PythonPeer.start("ws_client.py", deployment().ws("/process").toString(), "-", "hold")) {
+            client.await(line -> line.contains("\"ready\": true"), WAIT);
+            backendProcess.await(line -> line.contains("\"event\": \"open\""), WAIT);
+            long killedAt = client.kill();
+            PythonPeer.Line closed = backendProcess.await(line -> line.contains("\"event\": \"close\""), WAIT);
+            long after = closed.nanos() - killedAt;
+            assertTrue(closed.text().contains("\"code\": 1001,"), () -> deployment().container() + ": " + closed.text());
+            assertTrue(after <= KILL_NOTICE.toNanos(), () -> deployment().container() + ": the backend saw "
+                    + closed.text() + " " + TimeUnit.NANOSECONDS.toMillis(after) + " ms after the kill");
+        }
+    }
+
+    /**
+     * RFC 6455 section 5.6: a text message may be split anywhere, also inside a character, as long as
+     * the whole is valid UTF-8. Here U+1F600 (4 bytes) is split over three frames.
+     */
+    @Test
+    void aTextMessageSplitInsideAFourByteCharacterArrivesWhole() throws Exception {
+        byte[] smiley = "\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+        try (RawClient client = RawClient.connect(deployment().port(), Deployment.CONTEXT_PATH + "/echo")) {
+            client.frame(false, 0x1, new byte[] {'a', smiley[0], smiley[1]});
+            client.frame(false, 0x0, new byte[] {smiley[2]});
+            client.frame(true, 0x0, new byte[] {smiley[3], 'b'});
+            if (refusesTextSplitInsideACharacter()) {
+                RawClient.Frame close = client.readClose();
+                assertEquals(1007, close == null ? -1 : close.closeCode(), () -> deployment().container() + ": " + close);
+                return;
+            }
+            byte[] echoed = client.readMessage();
+            assertEquals("a\ud83d\ude00b", new String(echoed, StandardCharsets.UTF_8), () -> deployment().container());
+            assertEquals(List.of(), client.violations());
         }
     }
 

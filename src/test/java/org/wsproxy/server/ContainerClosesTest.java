@@ -17,7 +17,7 @@ import org.wsproxy.relay.Side;
  */
 class ContainerClosesTest {
 
-    private static final String LIBERTY = "Open Liberty/26.0.0.5";
+    private static final String LIBERTY = "IBM WebSphere Liberty/26.0.0.5";
     private static final String TOMCAT = "Apache Tomcat/10.1.60";
     private static final String LIBERTY_READ_ERROR = "Connection closed: Read failed.  Possible end of stream encountered."
             + " local=/127.0.0.1:19080 remote=/127.0.0.1:41194";
@@ -44,7 +44,7 @@ class ContainerClosesTest {
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of(TOMCAT));
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of("GlassFish Server Open Source Edition  7.0.21"));
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of(null));
-        assertEquals(1006, CloseCodes.code(ContainerCloses.of("IBM WebSphere Liberty/26.0.0.5").apply(
+        assertEquals(1006, CloseCodes.code(ContainerCloses.of("Open Liberty/26.0.0.5").apply(
                 new CloseReason(CloseCodes.closeCode(1011), LIBERTY_READ_ERROR))));
     }
 
