@@ -16,7 +16,7 @@ import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.TestBackend;
 
 /**
- * Python's websockets package (Debian's python3-websockets, installed by .ci/run) as a third,
+ * Python's websockets package (Debian's python3-websockets, installed by ./test.sh) as a third,
  * independent client implementation: subprotocol, text with multi-byte characters, binary, and
  * closes with code and reason both ways.
  */
@@ -60,7 +60,7 @@ class PythonClientTest {
         }
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (out.contains("No module named 'websockets'")) {
-            throw new AssertionError("Python's websockets package is missing: apt-get install python3-websockets (.ci/run does)");
+            throw new AssertionError("Python's websockets package is missing: apt-get install python3-websockets (./test.sh does)");
         }
         assertEquals(0, process.exitValue(), out);
         return out;

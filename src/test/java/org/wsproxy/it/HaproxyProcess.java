@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real HAProxy: Debian's package ({@code /usr/sbin/haproxy}, which .ci/run installs), run in the
+ * A real HAProxy: Debian's package ({@code /usr/sbin/haproxy}, which ./test.sh installs), run in the
  * foreground ({@code -db}) on a configuration file the test wrote, its console in a log file. What
  * HAProxy thinks of its servers comes from its stats listener, as CSV. A shutdown hook kills it
  * should the test JVM end without {@link #close()} (as Cargo's does for the containers it starts).
@@ -80,7 +80,7 @@ final class HaproxyProcess implements AutoCloseable {
     /** Fails, naming the package to install, if HAProxy is not installed: the tests that need it must not pass without it. */
     static void requireInstalled() {
         if (!Files.isExecutable(BINARY)) {
-            throw new AssertionError(BINARY + " is missing: this test runs a real HAProxy; apt-get install haproxy (.ci/run does)");
+            throw new AssertionError(BINARY + " is missing: this test runs a real HAProxy; apt-get install haproxy (./test.sh does)");
         }
     }
 

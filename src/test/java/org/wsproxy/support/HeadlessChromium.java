@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HeadlessChromium implements AutoCloseable {
 
-    /** Where Debian's chromium package puts the browser; .ci/run installs it. */
+    /** Where Debian's chromium package puts the browser; ./test.sh installs it. */
     public static final Path BINARY = Path.of("/usr/bin/chromium");
 
     /** How long the browser may take to start and to answer one command, on a busy 2-core machine. */
@@ -77,7 +77,7 @@ public final class HeadlessChromium implements AutoCloseable {
     public static HeadlessChromium start(int width, int height) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: the status page test needs Debian's chromium package"
-                    + " (apt-get install -y chromium; .ci/run installs it)");
+                    + " (apt-get install -y chromium; ./test.sh installs it)");
         }
         Path profile = Files.createTempDirectory("wsproxy-chromium");
         Path log = Files.createTempFile("wsproxy-chromium", ".log");
