@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.websocket.CloseReason;
@@ -18,6 +17,7 @@ import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.RawClient;
 import org.wsproxy.support.TcpRelay;
 import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.WireFrames;
 import org.wsproxy.support.WsClient;
 
 /** Closes travel from each leg to the other with the same code and reason, or the documented mapping. */
@@ -68,9 +68,7 @@ class CloseTest {
     @ValueSource(ints = {1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011})
     void clientCloseWithOtherCodesReachesBackendWithSameCodeAndReason(int code) throws Exception {
         try (RawClient client = RawClient.connect(proxy.port(), "/echo")) {
-            byte[] reason = ("client says " + code).getBytes(StandardCharsets.UTF_8);
-            ByteBuffer payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason);
-            client.frame(true, 0x8, payload.array());
+            client.frame(true, 0x8, WireFrames.closePayload(code, ("client says " + code).getBytes(StandardCharsets.UTF_8)));
             CloseReason seen = backend.nextClose(5);
             assertEquals(code, seen.getCloseCode().getCode());
             assertEquals("client says " + code, seen.getReasonPhrase());
@@ -89,9 +87,7 @@ class CloseTest {
     @ValueSource(ints = {1012, 1013, 1014})
     void aClientsCodesThatTomcatDoesNotKnowReachTheBackendAs1002(int code) throws Exception {
         try (RawClient client = RawClient.connect(proxy.port(), "/echo")) {
-            byte[] reason = ("client says " + code).getBytes(StandardCharsets.UTF_8);
-            ByteBuffer payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason);
-            client.frame(true, 0x8, payload.array());
+            client.frame(true, 0x8, WireFrames.closePayload(code, ("client says " + code).getBytes(StandardCharsets.UTF_8)));
             CloseReason seen = backend.nextClose(5);
             assertEquals(1002, seen.getCloseCode().getCode());
             assertEquals("client says " + code, seen.getReasonPhrase());
