@@ -3,8 +3,6 @@ package org.wsproxy.backend;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
@@ -109,7 +107,7 @@ public final class BackendConnector implements AutoCloseable {
                 .setMaxPoolSize(cores)
                 .setDaemon(true)
                 .setInitialClassLoader(appClassLoader);
-        this.unanswered = new UnansweredHandshakes(GrizzlyClientContainer.class.getClassLoader(), workers, selectors);
+        this.unanswered = new UnansweredHandshakes(workers, selectors);
     }
 
     /**
@@ -278,15 +276,16 @@ public final class BackendConnector implements AutoCloseable {
             return;
         }
         try {
-            Class<?> socket = Class.forName("org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket", true, tyrusLoader);
-            Method closeShared = socket.getDeclaredMethod("closeSharedTransport");
-            closeShared.setAccessible(true);
-            closeShared.invoke(null);
-            Class<?> timeoutFilter = Class.forName(
-                    "org.glassfish.tyrus.container.grizzly.client.GrizzlyTransportTimeoutFilter", true, tyrusLoader);
-            Field executor = timeoutFilter.getDeclaredField("executorService");
-            executor.setAccessible(true);
-            ((ExecutorService) executor.get(null)).shutdownNow();
+            if (TyrusInternals.CLOSE_SHARED_TRANSPORT == null || TyrusInternals.TIMEOUT_EXECUTOR == null) {
+                throw new IllegalStateException("Tyrus's shared transport or its timeout executor is not where "
+                        + TyrusInternals.CHECKED_AGAINST + " has it");
+            }
+            TyrusInternals.CLOSE_SHARED_TRANSPORT.invoke(null);
+            // Initialized with the socket class; the timeout filter's executor outlives the transport.
+            ExecutorService executor = (ExecutorService) TyrusInternals.TIMEOUT_EXECUTOR.get(null);
+            if (executor != null) {
+                executor.shutdownNow();
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not stop the Tyrus client's shared transport; its threads may outlive the application", e);
         }

@@ -80,7 +80,7 @@ public final class BackendFailure extends Exception {
             }
         }
         String message = String.valueOf(error.getMessage());
-        if (timeout || message.contains("Handshake response not received")) {
+        if (timeout || message.contains(TyrusInternals.HANDSHAKE_TIMEOUT_MESSAGE)) {
             return new BackendFailure(GATEWAY_TIMEOUT, "backend did not finish its handshake within connectTimeout", error, true);
         }
         return new BackendFailure(BAD_GATEWAY, "backend connection failed: " + describe(rootCause(error)), error, true);

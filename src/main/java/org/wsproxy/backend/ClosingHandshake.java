@@ -17,7 +17,6 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
-import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -204,24 +203,18 @@ final class ClosingHandshake extends Writer {
         }
     }
 
-    /** The private fields from a Tyrus client session to its Grizzly connection. */
+    /** The private fields from a Tyrus client session to its Grizzly connection (see TyrusInternals). */
     private record Internals(Field socket, Field handler, Field writer, Field connection) {
 
         static Internals find() {
-            try {
-                return new Internals(open(TyrusRemoteEndpoint.class, "webSocket"), open(TyrusWebSocket.class, "protocolHandler"),
-                        open(ProtocolHandler.class, "writer"), open(GrizzlyWriter.class, "connection"));
-            } catch (ReflectiveOperationException | RuntimeException e) {
+            Internals found = new Internals(TyrusInternals.REMOTE_SOCKET, TyrusInternals.SOCKET_HANDLER,
+                    TyrusInternals.HANDLER_WRITER, TyrusInternals.WRITER_CONNECTION);
+            if (found.socket == null || found.handler == null || found.writer == null || found.connection == null) {
                 LOG.log(Level.WARNING, "This Tyrus client's internals are not the known ones; backend connections end right "
-                        + "after wsproxy's close frame, and a client's last messages may be lost when a backend is still sending", e);
+                        + "after wsproxy's close frame, and a client's last messages may be lost when a backend is still sending");
                 return null;
             }
-        }
-
-        private static Field open(Class<?> owner, String name) throws NoSuchFieldException {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
+            return found;
         }
     }
 }

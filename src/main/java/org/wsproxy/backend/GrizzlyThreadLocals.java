@@ -25,26 +25,22 @@ public final class GrizzlyThreadLocals {
 
     private static final Logger LOG = System.getLogger(GrizzlyThreadLocals.class.getName());
 
-    /** Grizzly's ThreadLocals that this Grizzly version has, of those named below. */
-    private static final List<ThreadLocal<?>> LEFT_BEHIND = find(
-            "org.glassfish.grizzly.Writer$Reentrant", "REENTRANTS_COUNTER",
-            "org.glassfish.grizzly.ThreadCache", "genericCacheAttr");
+    /** Grizzly's ThreadLocals that this Grizzly version has, of those known (see TyrusInternals). */
+    private static final List<ThreadLocal<?>> LEFT_BEHIND = find(TyrusInternals.REENTRANTS_COUNTER, TyrusInternals.THREAD_CACHE);
 
     private GrizzlyThreadLocals() {
     }
 
-    /** @param classesAndFields pairs of a Grizzly class name and the name of its static ThreadLocal field */
-    private static List<ThreadLocal<?>> find(String... classesAndFields) {
+    private static List<ThreadLocal<?>> find(Field... staticFields) {
         List<ThreadLocal<?>> found = new ArrayList<>();
-        for (int i = 0; i < classesAndFields.length; i += 2) {
-            String name = classesAndFields[i] + "." + classesAndFields[i + 1];
+        for (Field field : staticFields) {
+            if (field == null) {
+                continue;
+            }
             try {
-                Class<?> owner = Class.forName(classesAndFields[i], true, GrizzlyThreadLocals.class.getClassLoader());
-                Field field = owner.getDeclaredField(classesAndFields[i + 1]);
-                field.setAccessible(true);
                 found.add((ThreadLocal<?>) field.get(null));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Grizzly's ThreadLocal [" + name + "] was not found; container threads that wrote "
+                LOG.log(Level.WARNING, "Grizzly's ThreadLocal [" + field + "] cannot be read; container threads that wrote "
                         + "to a backend may keep a reference to this application after it stops", e);
             }
         }

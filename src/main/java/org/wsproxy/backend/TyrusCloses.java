@@ -17,7 +17,7 @@ import org.wsproxy.relay.CloseCodes;
  */
 public final class TyrusCloses {
 
-    private static final Pattern ILLEGAL_STATUS = Pattern.compile("Illegal status code: (\\d{4})");
+    private static final Pattern ILLEGAL_STATUS = Pattern.compile(Pattern.quote(TyrusInternals.ILLEGAL_STATUS_MESSAGE) + "(\\d{4})");
 
     private TyrusCloses() {
     }

@@ -5,8 +5,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import org.glassfish.tyrus.core.TyrusSession;
-
 /**
  * The executor Tyrus's client sessions schedule their timers on, minus the idle-timeout tasks that
  * would do nothing.
@@ -22,7 +20,7 @@ import org.glassfish.tyrus.core.TyrusSession;
 final class TyrusTimer extends ScheduledThreadPoolExecutor {
 
     /** Tyrus's idle-timeout task class, or null if this Tyrus version has none of that name. */
-    private static final Class<?> IDLE_TIMEOUT_COMMAND = idleTimeoutCommand();
+    private static final Class<?> IDLE_TIMEOUT_COMMAND = TyrusInternals.IDLE_TIMEOUT_COMMAND;
 
     TyrusTimer(ClassLoader appClassLoader) {
         super(1, runnable -> {
@@ -39,17 +37,9 @@ final class TyrusTimer extends ScheduledThreadPoolExecutor {
         prestartCoreThread();
     }
 
-    private static Class<?> idleTimeoutCommand() {
-        try {
-            return Class.forName(TyrusSession.class.getName() + "$IdleTimeoutCommand", false, TyrusSession.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
-    }
-
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        if (delay <= 0 && command != null && command.getClass() == IDLE_TIMEOUT_COMMAND) {
+        if (delay <= 0 && command != null && IDLE_TIMEOUT_COMMAND != null && command.getClass() == IDLE_TIMEOUT_COMMAND) {
             // The task would run now and find the session's maxIdleTimeout unset (< 1): nothing to do.
             return NothingScheduled.INSTANCE;
         }

@@ -51,8 +51,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
 
     private static final Logger LOG = System.getLogger(UnansweredHandshakes.class.getName());
 
-    private static final String SOCKET_CLASS = "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientSocket";
-    private static final String FILTER_CLASS = "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientFilter";
+    private static final String FILTER_CLASS = TyrusInternals.CLIENT_FILTER;
 
     /** The backend connections open on the watched transport: one entry each, removed when they close. */
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
@@ -82,36 +81,20 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
      * @param workers   the pools to create the shared transport with, the ones every route's
      * @param selectors client manager passes Tyrus
      */
-    UnansweredHandshakes(ClassLoader tyrusLoader, ThreadPoolConfig workers, ThreadPoolConfig selectors) {
+    UnansweredHandshakes(ThreadPoolConfig workers, ThreadPoolConfig selectors) {
         this.workers = workers;
         this.selectors = selectors;
-        Field transport = null;
-        Method create = null;
-        Field request = null;
-        Field engine = null;
-        try {
-            Class<?> socket = Class.forName(SOCKET_CLASS, false, tyrusLoader);
-            transport = socket.getDeclaredField("transport");
-            transport.setAccessible(true);
-            create = socket.getDeclaredMethod("getOrCreateSharedTransport", ThreadPoolConfig.class, ThreadPoolConfig.class);
-            create.setAccessible(true);
-            Class<?> filter = Class.forName(FILTER_CLASS, false, tyrusLoader);
-            request = filter.getDeclaredField("upgradeRequest");
-            request.setAccessible(true);
-            engine = filter.getDeclaredField("engine");
-            engine.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        boolean found = TyrusInternals.SHARED_TRANSPORT != null && TyrusInternals.CREATE_SHARED_TRANSPORT != null
+                && TyrusInternals.FILTER_REQUEST != null && TyrusInternals.FILTER_ENGINE != null;
+        if (!found) {
             LOG.log(Level.WARNING, "This Tyrus version hides its transport differently; backend connections whose "
                     + "handshake times out (504) will stay open until the backend closes them, and a backend that drops "
-                    + "the connection before answering will cost its client connectTimeout", e);
-            transport = null;
-            request = null;
-            engine = null;
+                    + "the connection before answering will cost its client connectTimeout");
         }
-        this.sharedTransport = transport;
-        this.createSharedTransport = create;
-        this.filterRequest = request;
-        this.filterEngine = engine;
+        this.sharedTransport = found ? TyrusInternals.SHARED_TRANSPORT : null;
+        this.createSharedTransport = found ? TyrusInternals.CREATE_SHARED_TRANSPORT : null;
+        this.filterRequest = found ? TyrusInternals.FILTER_REQUEST : null;
+        this.filterEngine = found ? TyrusInternals.FILTER_ENGINE : null;
     }
 
     /**
