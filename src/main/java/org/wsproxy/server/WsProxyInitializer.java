@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 import jakarta.servlet.ServletContainerInitializer;
@@ -14,20 +15,17 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 
-import org.wsproxy.WebSocketProxyServlet;
 import org.wsproxy.config.ConfigException;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
-import org.wsproxy.metrics.ProxyMetrics;
-import org.wsproxy.status.StatusPage;
 
 /**
  * Reads the routes when the application starts and fails the deployment on a bad value.
  * <p>
  * A {@link ServletContainerInitializer} rather than a listener, because only an initializer (or a
  * listener declared in web.xml) may add servlets, and the context-param routes (form A) each get a
- * servlet here. Servlets declared in web.xml with {@link WebSocketProxyServlet} (form B) are read
+ * servlet here. Servlets declared in web.xml with {@code org.wsproxy.WebSocketProxyServlet} (form B) are read
  * from their registrations. Both end in the same {@link Route} model. Container services that
  * initializers may not rely on yet (the WebSocket {@code ServerContainer}) are used by
  * {@link ProxyLifecycle}, registered from here.
@@ -35,6 +33,12 @@ import org.wsproxy.status.StatusPage;
 public final class WsProxyInitializer implements ServletContainerInitializer {
 
     private static final Logger LOG = System.getLogger(WsProxyInitializer.class.getName());
+
+    /**
+     * The servlet class users declare in web.xml (form B), and the one made for each form A route,
+     * named as web.xml names it: that class depends on this package, not the other way round.
+     */
+    static final String SERVLET_CLASS = "org.wsproxy.WebSocketProxyServlet";
 
     /** Name prefix of the servlets created for form A routes. */
     static final String SERVLET_PREFIX = "wsproxy.route.";
@@ -51,7 +55,7 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         try {
             settings = ProxySettings.fromContextParams(params);
             for (ServletRegistration registration : context.getServletRegistrations().values()) {
-                if (WebSocketProxyServlet.class.getName().equals(registration.getClassName())) {
+                if (SERVLET_CLASS.equals(registration.getClassName())) {
                     routesByServlet.put(registration.getName(), RouteConfig.fromServlet(registration.getName(),
                             registration.getMappings(), registration.getInitParameters(), params));
                 }
@@ -62,7 +66,7 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             RouteConfig.checkUniquePaths(all);
             for (Route route : formA) {
                 String servletName = SERVLET_PREFIX + route.name();
-                ServletRegistration.Dynamic registration = context.addServlet(servletName, WebSocketProxyServlet.class);
+                ServletRegistration.Dynamic registration = context.addServlet(servletName, SERVLET_CLASS);
                 if (registration == null) {
                     throw new ServletException("wsproxy" + app + ": route [" + route.name() + "]: a servlet named ["
                             + servletName + "] already exists");
@@ -82,8 +86,9 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader(), closes);
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
         // Before ProxyLifecycle: the metrics then close after the runtime has stopped.
-        ProxyMetrics.install(context, runtime, settings);
-        StatusPage.install(context, runtime, settings);
+        for (ProxyExtension extension : ServiceLoader.load(ProxyExtension.class, WsProxyInitializer.class.getClassLoader())) {
+            extension.install(context, runtime, settings);
+        }
         context.addListener(new ProxyLifecycle(runtime));
         if (routesByServlet.isEmpty()) {
             LOG.log(Level.INFO, "wsproxy" + app + ": no routes configured. Add one with the context-params "
