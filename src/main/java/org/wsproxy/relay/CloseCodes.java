@@ -4,7 +4,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCode;
 
 /**
- * How a close seen on one leg becomes the close sent on the other.
+ * How a close seen on one leg becomes the close sent on the other, and close codes for the
+ * engines that speak the WebSocket API's {@link CloseReason}.
  * <p>
  * Codes that may travel on the wire (RFC 6455 section 7.4 and the IANA registry) pass unchanged
  * with their reason. The codes an endpoint reports but must never send are mapped: 1005 (no status
@@ -58,13 +59,13 @@ public final class CloseCodes {
      * @param from the leg that closed
      * @return the close to send on the other leg
      */
-    public static CloseReason forward(CloseReason seen, Side from) {
-        int code = code(seen);
+    public static Close forward(Close seen, Side from) {
+        int code = seen.code();
         if (code == NO_STATUS) {
-            return reason(NORMAL, "");
+            return new Close(NORMAL, "");
         }
         if (sendable(code)) {
-            return reason(code, seen.getReasonPhrase());
+            return seen;
         }
         return vanished(from);
     }
@@ -73,8 +74,18 @@ public final class CloseCodes {
      * @param gone the leg that disappeared without a close frame
      * @return the close to send on the other leg
      */
-    public static CloseReason vanished(Side gone) {
-        return gone == Side.CLIENT ? reason(GOING_AWAY, "client went away") : reason(BAD_GATEWAY, "backend went away");
+    public static Close vanished(Side gone) {
+        return gone == Side.CLIENT ? new Close(GOING_AWAY, "client went away") : new Close(BAD_GATEWAY, "backend went away");
+    }
+
+    /** The close an engine with the WebSocket API reported, as the relay takes it (see {@link #code(CloseReason)}). */
+    public static Close of(CloseReason reason) {
+        return new Close(code(reason), reason == null ? "" : reason.getReasonPhrase());
+    }
+
+    /** The close to hand an engine with the WebSocket API. */
+    public static CloseReason toApi(Close close) {
+        return reason(close.code(), close.reason());
     }
 
     /**

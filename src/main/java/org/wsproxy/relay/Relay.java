@@ -10,86 +10,51 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
-
 /**
- * One client session paired with one backend session.
+ * One client connection paired with one backend connection, each a {@link Leg} of whichever engine
+ * carries it.
  * <p>
- * Life of a relay: the backend leg opens first, during the client's handshake ({@link State#CONNECTING});
- * the client leg opens once the container has sent its 101 ({@link State#OPEN}); the first close
- * seen on either leg is forwarded to the other ({@link State#CLOSING}); when both legs have closed,
- * the relay is done ({@link State#CLOSED}) and tells its {@link RelayListener}.
+ * States, after Jetty's WebSocketProxy (its ISHUT and OSHUT are our half-closed states):
+ * <pre>
+ *   CONNECTING ── client leg opens ──────────────→ OPEN
+ *   CONNECTING ── backend closes ────────────────→ BACKEND_SHUT  (its close waits for the client leg)
+ *   CONNECTING ── wsproxy ends it (drain) ───────→ CLOSING       (the client leg is closed as it opens)
+ *   CONNECTING ── client leg never opens ────────→ CLOSED        (abandon, or the handoff timeout)
+ *   OPEN       ── client closes ─────────────────→ CLIENT_SHUT   (its close sent on to the backend)
+ *   OPEN       ── backend closes ────────────────→ BACKEND_SHUT  (its close sent on to the client)
+ *   OPEN       ── wsproxy ends it, or a leg fails → CLOSING      (both legs sent a close)
+ *   CLIENT_SHUT, BACKEND_SHUT ── the other leg's close ─→ CLOSED
+ *   CLIENT_SHUT, BACKEND_SHUT ── wsproxy ends it, a leg fails ─→ CLOSING
+ *   CLOSING    ── both legs have reported their close ───────→ CLOSED
+ * </pre>
+ * {@link #moveTo} is the one place the state changes, and it refuses any other transition. A
+ * relay ends in one of four ways: a leg reports its close ({@link #closed}), a leg fails
+ * ({@link #fail}), wsproxy ends both legs ({@link #end}: idle timeout, message too big, the
+ * application stopping), or the client leg never opens ({@link #abandon}).
  * <p>
  * Locking: state changes happen under {@code this}; sends and closes run after the lock is
- * released, because they may block on a slow peer. Message delivery itself takes no lock: it reads
- * the volatile {@link #state} and the sender of the other leg, and counts what it passed on in the
- * {@link Traffic} of its direction.
+ * released, because they may block on a slow peer. Message delivery takes no lock: it reads the
+ * volatile {@link #state} and the leg it sends to.
  * <p>
  * When both legs have closed, a relay whose client leg opened writes its line to the
- * {@link AccessLog}.
+ * {@link AccessLog}, then tells its {@link RelayListener}, once.
  */
 public final class Relay {
 
     /** States of the pair; see the class comment. */
-    public enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+    public enum State {
+        CONNECTING, OPEN, CLIENT_SHUT, BACKEND_SHUT, CLOSING, CLOSED;
 
-    private static final Logger LOG = System.getLogger(Relay.class.getName());
-    private static final AtomicLong IDS = new AtomicLong();
-
-    private final String id;
-    private final ConnectionInfo connection;
-    /** When the client's handshake reached wsproxy: wall clock for the log, monotonic for the duration. */
-    private final Instant started = Instant.now();
-    private final long startedNanos = System.nanoTime();
-    /** Client to backend, counted by the client leg's delivery thread. */
-    private final Traffic in;
-    /** Backend to client, counted by the backend leg's delivery thread. */
-    private final Traffic out;
-    private final Settings settings;
-    private final RelayTimer timer;
-    private final RelayListener listener;
-    private final Forwarder clientToBackend;
-    private final Forwarder backendToClient;
-
-    /** Counted down once the client leg is open, or when the relay ends without one. */
-    private final CountDownLatch clientReady = new CountDownLatch(1);
-
-    /** Written under {@code this}; read without a lock on the delivery path. */
-    private volatile State state = State.CONNECTING;
-    /** Set once, under {@code this}, before {@link #clientReady} opens; read by backend delivery after it. */
-    private volatile SessionSender client;
-    /** Set once, under {@code this}, when the backend leg opens (before the client leg can open). */
-    private volatile SessionSender backend;
-
-    /** Guarded by {@code this}: which legs have reported their close. */
-    private boolean clientClosed;
-    private boolean backendClosed;
-    /** Guarded by {@code this}: the leg whose close (or failure) started the end of the relay. */
-    private Side closedFirst;
-    /** Guarded by {@code this}: the close each leg reported, null until it did. */
-    private CloseReason clientClose;
-    private CloseReason backendClose;
-    /** Guarded by {@code this}: what to tell a client that opens after its backend already closed. */
-    private CloseReason pendingClientClose;
-    /** Guarded by {@code this}: the next idle or ping check, or the handoff expiry. */
-    private ScheduledFuture<?> timerTask;
-
-    /** Last time a data message part was seen in either direction; written on delivery threads. */
-    private volatile long lastMessageNanos = System.nanoTime();
-    /** Last time any frame (data or pong) was seen from each leg; written on delivery threads. */
-    private volatile long lastHeardClient = System.nanoTime();
-    private volatile long lastHeardBackend = System.nanoTime();
-    /**
-     * When the oldest probe still unanswered went out to each leg (a ping, or a write in progress:
-     * see {@link SessionSender#probe()}), 0 if none is waiting; owned by the running check (one at
-     * a time, as each schedules the next). A leg is taken as gone when this probe is two intervals
-     * old: one interval alone is too tight, as a GC pause or a busy peer can delay a pong by that much.
-     */
-    private long pingSentClient;
-    private long pingSentBackend;
-    /** When the next ping is due; owned by the running check. */
-    private long nextPingNanos;
+        boolean canMoveTo(State next) {
+            return switch (this) {
+                case CONNECTING -> next == OPEN || next == BACKEND_SHUT || next == CLOSING || next == CLOSED;
+                case OPEN -> next == CLIENT_SHUT || next == BACKEND_SHUT || next == CLOSING;
+                case CLIENT_SHUT, BACKEND_SHUT -> next == CLOSED || next == CLOSING;
+                case CLOSING -> next == CLOSED;
+                case CLOSED -> false;
+            };
+        }
+    }
 
     /**
      * The limits a relay enforces, from the route's configuration.
@@ -102,6 +67,38 @@ public final class Relay {
     public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
     }
 
+    private static final Logger LOG = System.getLogger(Relay.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final String id;
+    private final Settings settings;
+    private final RelayTimer timer;
+    private final RelayListener listener;
+    private final ConnectionRecord record;
+    private final Liveness liveness;
+    private final Direction clientToBackend;
+    private final Direction backendToClient;
+
+    /** Counted down once the client leg is open, or when the relay ends without one. */
+    private final CountDownLatch clientReady = new CountDownLatch(1);
+
+    /** Written under {@code this} by {@link #moveTo}; read without a lock on the delivery path. */
+    private volatile State state = State.CONNECTING;
+    /** Set once, under {@code this}, before {@link #clientReady} opens. */
+    private volatile Leg client;
+    /** Set once, under {@code this}, when the backend leg opens (before the client leg can open). */
+    private volatile Leg backend;
+
+    /** Guarded by {@code this}: the close each leg reported, null until it did. */
+    private Close clientClose;
+    private Close backendClose;
+    /** Guarded by {@code this}: the leg whose close or failure started the end; null if wsproxy ended both. */
+    private Side closedFirst;
+    /** Guarded by {@code this}: what the client leg is sent as it opens, when the relay is already ending. */
+    private Close pendingClientClose;
+    /** Guarded by {@code this}: the expiry of the wait for the client leg, while it is scheduled. */
+    private ScheduledFuture<?> handoff;
+
     /**
      * @param inTotals  what the client-to-backend traffic also adds to (its backend's totals)
      * @param outTotals what the backend-to-client traffic also adds to
@@ -109,14 +106,13 @@ public final class Relay {
     public Relay(ConnectionInfo connection, Settings settings, RelayTimer timer, TrafficTotals inTotals,
                  TrafficTotals outTotals, RelayListener listener) {
         this.id = connection.route() + "#" + IDS.incrementAndGet();
-        this.connection = connection;
-        this.in = new Traffic(inTotals);
-        this.out = new Traffic(outTotals);
         this.settings = settings;
         this.timer = timer;
         this.listener = listener;
-        this.clientToBackend = new Forwarder(this, Side.CLIENT, settings.maxMessageSize(), in);
-        this.backendToClient = new Forwarder(this, Side.BACKEND, settings.maxMessageSize(), out);
+        this.record = new ConnectionRecord(connection, inTotals, outTotals);
+        this.liveness = new Liveness(this, settings.idleTimeout(), settings.pingInterval(), timer);
+        this.clientToBackend = new Direction(this, Side.CLIENT, settings.maxMessageSize(), record.in);
+        this.backendToClient = new Direction(this, Side.BACKEND, settings.maxMessageSize(), record.out);
     }
 
     public String id() {
@@ -124,82 +120,93 @@ public final class Relay {
     }
 
     public String routeName() {
-        return connection.route();
+        return record.connection().route();
     }
 
     public ConnectionInfo connection() {
-        return connection;
+        return record.connection();
     }
 
     /** When the client's handshake reached wsproxy. */
     public Instant started() {
-        return started;
+        return record.started();
     }
 
     /** Messages and bytes passed on from {@code from} to the other leg so far. */
     public Traffic traffic(Side from) {
-        return from == Side.CLIENT ? in : out;
+        return from == Side.CLIENT ? record.in : record.out;
     }
 
     public State state() {
         return state;
     }
 
-    /**
-     * The backend leg opened. Called by the backend client during the client's handshake, before
-     * the client has its 101. Messages the backend sends from now on wait in
-     * {@link #senderTowards(Side)} until the client leg opens.
-     *
-     * @param afterBackendWrite run on the writing thread after each write to the backend: the
-     *                          backend client may leave per-thread state behind (see backend.GrizzlyThreadLocals)
-     */
-    public void backendOpened(Session session, Runnable afterBackendWrite) {
-        SessionSender sender = new SessionSender(session, Side.BACKEND, afterBackendWrite);
-        synchronized (this) {
-            if (state != State.CLOSED) {
-                backend = sender;
-                timerTask = timer.schedule(this::expireHandoff, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                sender = null;
-            }
-        }
-        if (sender != null) {
-            // The backend answered after connectTimeout: its client got a 504 and the relay was
-            // released. The backend client opens the session all the same; nobody would close it.
-            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: the backend answered after its client was refused; closing it");
-            close(sender, CloseCodes.reason(CloseCodes.GOING_AWAY, "client gone"));
-            return;
-        }
-        backendToClient.register(session);
+    Liveness liveness() {
+        return liveness;
     }
 
-    /** The client leg opened: the container has upgraded the connection. */
-    public void clientOpened(Session session) {
-        SessionSender sender = new SessionSender(session, Side.CLIENT, () -> { });
-        clientToBackend.register(session);
-        CloseReason closeNow;
+    /** The leg on {@code side}; null before it opened. */
+    Leg leg(Side side) {
+        return side == Side.CLIENT ? client : backend;
+    }
+
+    /**
+     * The backend leg opened, during the client's handshake, before the client has its 101. Parts
+     * the backend sends from now on wait in {@link #legTowards} until the client leg opens.
+     *
+     * @return false if the relay was abandoned meanwhile (the backend answered after its client was
+     *         refused): the leg has been closed, and must not deliver anything
+     */
+    public boolean backendOpened(Leg leg) {
         synchronized (this) {
-            client = sender;
-            cancelTimer();
+            if (state == State.CONNECTING && backend == null) {
+                backend = leg;
+                handoff = timer.schedule(this::abandon, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            }
+        }
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: the backend answered after its client was refused; closing it");
+        closeLeg(leg, Side.BACKEND, new Close(CloseCodes.GOING_AWAY, "client gone"));
+        return false;
+    }
+
+    /** The client leg opened: the engine has upgraded the client's connection. */
+    public void clientOpened(Leg leg) {
+        Close closeNow;
+        synchronized (this) {
+            client = leg;
+            cancelHandoff();
             if (state == State.CONNECTING) {
-                state = State.OPEN;
+                moveTo(State.OPEN);
                 closeNow = null;
-                scheduleNextCheck(System.nanoTime());
             } else {
-                closeNow = pendingClientClose != null ? pendingClientClose : CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy closing");
+                closeNow = pendingClientClose != null ? pendingClientClose : new Close(CloseCodes.GOING_AWAY, "proxy closing");
             }
         }
         clientReady.countDown();
-        if (closeNow != null) {
-            close(sender, closeNow);
+        if (closeNow == null) {
+            liveness.start();
+        } else {
+            closeLeg(leg, Side.CLIENT, closeNow);
         }
     }
 
+    /** A data message part arrived from {@code from}; called on that leg's delivery thread. */
+    public void received(Side from, Part part) {
+        (from == Side.CLIENT ? clientToBackend : backendToClient).pass(part);
+    }
+
+    /** A pong arrived from {@code from}. */
+    public void heard(Side from) {
+        liveness.heard(from);
+    }
+
     /**
-     * The sender of leg {@code to}, waiting for the client leg to open if needed.
+     * The leg that parts from the other leg go to, waiting for the client leg to open if needed.
      *
-     * @return null when the relay is closing: the message is dropped, as the legs are going away
+     * @return null when the relay is ending: the part is dropped, as the legs are going away
      */
-    SessionSender senderTowards(Side to) {
+    Leg legTowards(Side to) {
         if (to == Side.CLIENT && client == null) {
             try {
                 if (!clientReady.await(settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -210,196 +217,187 @@ public final class Relay {
                 return null;
             }
         }
-        if (state != State.OPEN) {
-            return null;
-        }
-        return to == Side.CLIENT ? client : backend;
+        return state == State.OPEN ? leg(to) : null;
     }
 
-    /** A data message part arrived from {@code from}. */
-    void messageFrom(Side from) {
-        long now = System.nanoTime();
-        lastMessageNanos = now;
-        heardAt(from, now);
-    }
-
-    /** A pong arrived from {@code from}. */
-    void heard(Side from) {
-        heardAt(from, System.nanoTime());
-    }
-
-    private void heardAt(Side from, long now) {
-        if (from == Side.CLIENT) {
-            lastHeardClient = now;
-        } else {
-            lastHeardBackend = now;
-        }
-    }
-
-    /** A leg reported its close (a close frame, or 1006 when the connection dropped). */
-    public void closed(Side side, CloseReason reason) {
-        SessionSender toClose = null;
-        CloseReason forward = null;
+    /** A leg reported its close: a close frame, or 1006 when the connection ended without one. */
+    public void closed(Side side, Close close) {
+        Leg toClose = null;
+        Close forward = null;
         boolean done;
         synchronized (this) {
+            if (reported(side) != null || state == State.CLOSED) {
+                return;
+            }
             if (side == Side.CLIENT) {
-                if (clientClosed) {
-                    return;
-                }
-                clientClosed = true;
-                clientClose = reason;
+                clientClose = close;
             } else {
-                if (backendClosed) {
-                    return;
-                }
-                backendClosed = true;
-                backendClose = reason;
+                backendClose = close;
             }
             switch (state) {
                 case CONNECTING -> {
-                    // Only the backend can close before the client opens: keep its close for the client.
-                    state = State.CLOSING;
+                    // Only the backend can close before the client opens: its close waits for the client.
                     closedFirst = side;
-                    pendingClientClose = CloseCodes.forward(reason, side);
+                    pendingClientClose = CloseCodes.forward(close, side);
+                    moveTo(State.BACKEND_SHUT);
                 }
                 case OPEN -> {
-                    state = State.CLOSING;
                     closedFirst = side;
-                    forward = CloseCodes.forward(reason, side);
-                    toClose = side == Side.CLIENT ? backend : client;
-                    cancelTimer();
+                    forward = CloseCodes.forward(close, side);
+                    toClose = leg(side.other());
+                    moveTo(side == Side.CLIENT ? State.CLIENT_SHUT : State.BACKEND_SHUT);
                 }
                 default -> {
-                    // CLOSING: this is the other leg answering, or a leg we closed ourselves.
+                    // The other leg answering the close sent on to it, or a leg wsproxy closed itself.
                 }
             }
             done = finishIfBothClosed();
         }
-        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " closed with [" + CloseCodes.code(reason)
-                + "] [" + phrase(reason) + "]");
+        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " closed with " + close);
+        if (toClose != null || done) {
+            liveness.stop();
+        }
         if (toClose != null) {
-            close(toClose, forward);
+            closeLeg(toClose, side.other(), forward);
         }
         if (done) {
             finished();
         }
     }
 
-    /** A leg reported an error; the container reports the close separately unless the session is gone. */
-    public void failed(Side side, Throwable error, Session session) {
-        LOG.log(Level.DEBUG, () -> "relay [" + id + "]: " + side.label() + " failed: " + error);
-        if (!session.isOpen()) {
-            closed(side, CloseCodes.reason(CloseCodes.ABNORMAL, ""));
-        }
-    }
-
     /**
-     * Sending to leg {@code to} failed: treat that leg as gone, unless its session refused the send
-     * because it is already closing. Tomcat and Tyrus refuse with an IllegalStateException once a
-     * session's close has begun (a protocol error they detected, or a close frame), and report that
-     * close through {@link #closed} shortly after; it is forwarded from there. Taking the leg for gone
-     * instead would tell the other leg 1001 or 1014 rather than the code the leg closed with: a
-     * client's invalid UTF-8 (1007) reached the backend as 1001 whenever a backend message was on
-     * its way to the client at that moment. (Session.isOpen() cannot tell: it may still say true
-     * at that point.) Other refusals cannot happen, as {@link SessionSender} never sends concurrently.
+     * Sending to leg {@code to} failed on the wire, or a probe of it threw: the leg is gone.
      */
     void sendFailed(Side to, Exception error) {
         LOG.log(Level.DEBUG, () -> "relay [" + id + "]: sending to " + to.label() + " failed: " + error);
-        if (error instanceof IllegalStateException) {
-            return;
-        }
-        abort(to, CloseCodes.vanished(to));
+        fail(to);
     }
 
     /** A message from {@code from} grew past maxMessageSize. */
     void tooBig(Side from, long bytes) {
         LOG.log(Level.INFO, () -> "relay [" + id + "]: message from " + from.label() + " exceeded maxMessageSize ["
                 + settings.maxMessageSize() + "] bytes at [" + bytes + "] bytes; closing both sides with 1009");
-        closeBoth(CloseCodes.reason(CloseCodes.TOO_BIG, "message too big"));
+        end(new Close(CloseCodes.TOO_BIG, "message too big"));
     }
 
-    /** Closes both legs with the same reason (idle timeout, message too big, application stopping). */
-    public void closeBoth(CloseReason reason) {
-        SessionSender c;
-        SessionSender b;
+    /**
+     * Leg {@code gone} is unusable (a send failed on the wire, or it answered no ping): the other
+     * leg is told the side went away (1001 to a backend, 1014 to a client), and the gone leg is
+     * closed as best it can be.
+     */
+    void fail(Side gone) {
+        Leg goneLeg;
+        Leg other;
+        synchronized (this) {
+            if (state == State.CLOSED || state == State.CLOSING) {
+                return;
+            }
+            if (closedFirst == null) {
+                closedFirst = gone;
+            }
+            if (state == State.CONNECTING) {
+                pendingClientClose = CloseCodes.vanished(gone);
+            }
+            moveTo(State.CLOSING);
+            cancelHandoff();
+            goneLeg = reported(gone) == null ? leg(gone) : null;
+            other = reported(gone.other()) == null ? leg(gone.other()) : null;
+        }
+        clientReady.countDown();
+        liveness.stop();
+        if (other != null) {
+            closeLeg(other, gone.other(), CloseCodes.vanished(gone));
+        }
+        if (goneLeg != null) {
+            closeLeg(goneLeg, gone, new Close(CloseCodes.GOING_AWAY, ""));
+        }
+    }
+
+    /** wsproxy ends both legs with the same close (idle timeout, message too big, the application stopping). */
+    public void end(Close close) {
+        Leg c;
+        Leg b;
         boolean done;
         synchronized (this) {
             if (state == State.CLOSED) {
                 return;
             }
             if (state == State.CONNECTING) {
-                pendingClientClose = reason;
+                pendingClientClose = close;
             }
-            state = State.CLOSING;
-            cancelTimer();
-            c = clientClosed ? null : client;
-            b = backendClosed ? null : backend;
+            if (state != State.CLOSING) {
+                moveTo(State.CLOSING);
+            }
+            cancelHandoff();
+            c = clientClose == null ? client : null;
+            b = backendClose == null ? backend : null;
             done = finishIfBothClosed();
         }
         clientReady.countDown();
+        liveness.stop();
         if (c != null) {
-            close(c, reason);
+            closeLeg(c, Side.CLIENT, close);
         }
         if (b != null) {
-            close(b, reason);
+            closeLeg(b, Side.BACKEND, close);
         }
         if (done) {
             finished();
         }
     }
 
-    /** Leg {@code gone} is unusable: close it as best we can and tell the other leg {@code forward}. */
-    private void abort(Side gone, CloseReason forward) {
-        SessionSender goneSender;
-        SessionSender other;
-        synchronized (this) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            if (closedFirst == null) {
-                closedFirst = gone;
-            }
-            state = State.CLOSING;
-            cancelTimer();
-            goneSender = gone == Side.CLIENT ? client : backend;
-            other = gone == Side.CLIENT ? (backendClosed ? null : backend) : (clientClosed ? null : client);
-        }
-        clientReady.countDown();
-        if (other != null) {
-            close(other, forward);
-        }
-        if (goneSender != null) {
-            close(goneSender, CloseCodes.reason(CloseCodes.GOING_AWAY, ""));
-        }
-    }
-
-    /** The client never opened after its backend did: release the backend. */
-    private void expireHandoff() {
-        SessionSender b;
-        boolean done;
+    /**
+     * The client leg will not open: the handshake was refused or given up, or its upgrade did not
+     * come within the handoff timeout. The backend leg, if open, is closed; the relay is released.
+     */
+    public void abandon() {
+        Leg b;
         synchronized (this) {
             if (client != null || state == State.CLOSED) {
                 return;
             }
-            state = State.CLOSED;
-            clientClosed = true;
-            b = backendClosed ? null : backend;
-            backendClosed = true;
-            done = true;
+            b = backendClose == null ? backend : null;
+            clientClose = Close.dropped();
+            if (backendClose == null) {
+                backendClose = new Close(CloseCodes.GOING_AWAY, "client did not complete its handshake");
+            }
+            moveTo(State.CLOSED);
+            cancelHandoff();
         }
         clientReady.countDown();
         LOG.log(Level.DEBUG, () -> "relay [" + id + "]: client leg never opened; closing the backend leg");
         if (b != null) {
-            close(b, CloseCodes.reason(CloseCodes.GOING_AWAY, "client did not complete its handshake"));
+            closeLeg(b, Side.BACKEND, new Close(CloseCodes.GOING_AWAY, "client did not complete its handshake"));
         }
-        if (done) {
-            finished();
-        }
+        finished();
     }
 
-    /** Releases the relay if the handshake was given up before the client leg could open. */
-    public void abandon() {
-        expireHandoff();
+    /**
+     * Closes one leg, and ends it even when the close throws: a leg left open after its relay gave
+     * up on it would hang its peer until the peer's own timeout (a killed backend once left every
+     * Tomcat client hanging, as Tomcat's API refused to make a 1014). A close that throws is tried
+     * again with 1011 and no reason; if that throws too, the leg's connection is dropped where the
+     * engine can, and the leg is taken as closed (1006) so that the relay still ends and releases
+     * what it holds. Each failure is a WARNING: it means a container or client library refused what
+     * the protocol allows.
+     */
+    private void closeLeg(Leg leg, Side side, Close close) {
+        try {
+            leg.close(close);
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "relay [" + id + "]: closing the " + side.label() + " leg with [" + close.code()
+                    + "] failed; closing it with [" + CloseCodes.INTERNAL_ERROR + "] instead", e);
+        }
+        try {
+            leg.close(new Close(CloseCodes.INTERNAL_ERROR, ""));
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "relay [" + id + "]: the " + side.label() + " leg could not be closed either;"
+                    + " taking it as gone", e);
+        }
+        leg.abort();
+        closed(side, Close.dropped());
     }
 
     /**
@@ -407,158 +405,45 @@ public final class Relay {
      * the last close, after the lock is released.
      */
     private void finished() {
-        ClosedConnection closed = closedConnection();
+        ClosedConnection closed;
+        synchronized (this) {
+            closed = client == null ? null : record.closed(clientClose, backendClose, closedFirst);
+        }
         if (closed != null) {
             AccessLog.log(closed);
         }
         listener.relayClosed(this, closed);
     }
 
-    /** @return what this relay did, null if its client leg never opened (the handshake's own log covers it) */
-    private ClosedConnection closedConnection() {
-        long durationNanos = System.nanoTime() - startedNanos;
-        CloseReason c;
-        CloseReason b;
-        Side first;
-        synchronized (this) {
-            if (client == null) {
-                return null;
-            }
-            c = clientClose;
-            b = backendClose;
-            first = closedFirst;
+    /** Must hold {@code this}. The one place the state changes. */
+    private void moveTo(State next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("relay [" + id + "]: " + state + " cannot become " + next);
         }
-        return new ClosedConnection(connection, started, Duration.ofNanos(durationNanos),
-                in.messages(), in.bytes(), out.messages(), out.bytes(),
-                code(c), phrase(c), code(b), phrase(b), first);
+        state = next;
     }
 
-    /**
-     * Once the client leg opened, both legs report their close before the relay finishes; a leg
-     * without one would be logged as dropped (1006) rather than fail the log line.
-     */
-    private static int code(CloseReason reason) {
-        return CloseCodes.code(reason);
-    }
-
-    private static String phrase(CloseReason reason) {
-        return reason == null || reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase();
+    /** Must hold {@code this}. */
+    private Close reported(Side side) {
+        return side == Side.CLIENT ? clientClose : backendClose;
     }
 
     /** Must hold {@code this}. */
     private boolean finishIfBothClosed() {
-        if (clientClosed && backendClosed && state != State.CLOSED) {
-            state = State.CLOSED;
-            cancelTimer();
+        if (clientClose != null && backendClose != null && state != State.CLOSED) {
+            moveTo(State.CLOSED);
+            cancelHandoff();
             return true;
         }
         return false;
     }
 
     /** Must hold {@code this}. */
-    private void cancelTimer() {
-        if (timerTask != null) {
-            timerTask.cancel(false);
-            timerTask = null;
+    private void cancelHandoff() {
+        if (handoff != null) {
+            handoff.cancel(false);
+            handoff = null;
         }
-    }
-
-    /** Must hold {@code this}. Schedules the next idle or ping check, if either is on. */
-    private void scheduleNextCheck(long now) {
-        long idle = settings.idleTimeout().toNanos();
-        long ping = settings.pingInterval().toNanos();
-        if (idle == 0 && ping == 0) {
-            return;
-        }
-        if (ping > 0 && nextPingNanos == 0) {
-            nextPingNanos = now + ping;
-        }
-        long due = Long.MAX_VALUE;
-        if (idle > 0) {
-            due = lastMessageNanos + idle;
-        }
-        if (ping > 0) {
-            due = Math.min(due, nextPingNanos);
-        }
-        timerTask = timer.schedule(this::check, Math.max(0, due - now), TimeUnit.NANOSECONDS);
-    }
-
-    /** Runs on the {@link RelayTimer}'s runner: idle timeout, then ping and pong. */
-    private void check() {
-        long now = System.nanoTime();
-        long idle = settings.idleTimeout().toNanos();
-        if (idle > 0 && now - lastMessageNanos >= idle) {
-            LOG.log(Level.DEBUG, () -> "relay [" + id + "]: idle for " + settings.idleTimeout() + "; closing both sides");
-            closeBoth(CloseCodes.reason(CloseCodes.GOING_AWAY, "idle timeout"));
-            return;
-        }
-        long ping = settings.pingInterval().toNanos();
-        if (ping > 0 && now - nextPingNanos >= 0) {
-            pingSentClient = answered(pingSentClient, Math.max(lastHeardClient, client.lastWriteDone()));
-            pingSentBackend = answered(pingSentBackend, Math.max(lastHeardBackend, backend.lastWriteDone()));
-            if (pingSentClient != 0 && now - pingSentClient >= 2 * ping) {
-                abort(Side.CLIENT, CloseCodes.vanished(Side.CLIENT));
-                return;
-            }
-            if (pingSentBackend != 0 && now - pingSentBackend >= 2 * ping) {
-                abort(Side.BACKEND, CloseCodes.vanished(Side.BACKEND));
-                return;
-            }
-            pingSentClient = ping(client, Side.CLIENT, now, pingSentClient);
-            pingSentBackend = ping(backend, Side.BACKEND, now, pingSentBackend);
-            nextPingNanos = now + ping;
-        }
-        synchronized (this) {
-            if (state == State.OPEN) {
-                scheduleNextCheck(now);
-            }
-        }
-    }
-
-    /**
-     * @param lastSign when the leg last gave a sign of life: a frame from it (any, pongs included)
-     *                 or a write to it that completed
-     * @return 0 if the leg gave a sign of life since {@code pingSent}, else {@code pingSent}
-     */
-    private static long answered(long pingSent, long lastSign) {
-        return pingSent != 0 && lastSign - pingSent >= 0 ? 0 : pingSent;
-    }
-
-    /** @return when the oldest unanswered probe of the leg went out, after probing it now */
-    private long ping(SessionSender sender, Side side, long now, long oldestUnanswered) {
-        try {
-            boolean sent = sender.probe();
-            return oldestUnanswered != 0 || !sent ? oldestUnanswered : now;
-        } catch (IOException | RuntimeException e) {
-            sendFailed(side, e);
-            return oldestUnanswered;
-        }
-    }
-
-    /**
-     * Closes one leg, and ends it even when the close throws: a leg left open after its relay gave
-     * up on it would hang its peer until the peer's own timeout (a killed backend once left every
-     * Tomcat client hanging, as Tomcat's API refused to make a 1014). A close that throws is tried
-     * again with 1011 and no reason; if that throws too, the leg is taken as closed (1006) so that
-     * the relay still ends and releases what it holds. Each failure is a WARNING: it means a
-     * container or client library refused what the protocol allows.
-     */
-    private void close(SessionSender sender, CloseReason reason) {
-        try {
-            sender.close(reason);
-            return;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "relay [" + id + "]: closing the " + sender.side().label() + " leg with ["
-                    + CloseCodes.code(reason) + "] failed; closing it with [" + CloseCodes.INTERNAL_ERROR + "] instead", e);
-        }
-        try {
-            sender.close(CloseCodes.reason(CloseCodes.INTERNAL_ERROR, ""));
-            return;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "relay [" + id + "]: the " + sender.side().label() + " leg could not be closed either;"
-                    + " taking it as gone", e);
-        }
-        closed(sender.side(), CloseCodes.reason(CloseCodes.ABNORMAL, ""));
     }
 
     @Override

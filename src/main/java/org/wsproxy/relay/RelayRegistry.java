@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.websocket.CloseReason;
-
 /**
  * The open relays of one application, so that stopping the application can close every one of
  * them with 1001 on both legs, at once or spread over each route's drainTime. Thread-safe: relays
@@ -47,9 +45,9 @@ public final class RelayRegistry implements RelayListener {
     }
 
     /** Closes both legs of every open relay with {@code reason}. */
-    public void closeAll(CloseReason reason) {
+    public void closeAll(Close reason) {
         for (Relay relay : open.keySet().toArray(new Relay[0])) {
-            relay.closeBoth(reason);
+            relay.end(reason);
         }
     }
 
@@ -67,7 +65,7 @@ public final class RelayRegistry implements RelayListener {
      *
      * @throws InterruptedException when interrupted; the relays not yet closed are left open for the caller
      */
-    public void drain(CloseReason reason) throws InterruptedException {
+    public void drain(Close reason) throws InterruptedException {
         long start = System.nanoTime();
         Map<Relay, Duration> snapshot = Map.copyOf(open);
         for (Planned planned : plan(snapshot)) {
@@ -75,14 +73,14 @@ public final class RelayRegistry implements RelayListener {
                 break;
             }
             if (open.containsKey(planned.relay)) {
-                planned.relay.closeBoth(reason);
+                planned.relay.end(reason);
             }
         }
         // Each relay is closed once: a second close of a backend session still in its closing
         // handshake is not something to rely on.
         for (Relay relay : open.keySet().toArray(new Relay[0])) {
             if (!snapshot.containsKey(relay)) {
-                relay.closeBoth(reason);
+                relay.end(reason);
             }
         }
     }

@@ -16,9 +16,6 @@ import org.wsproxy.relay.Relay;
  */
 final class Handoff {
 
-    /** The user-properties key under which the relay reaches the endpoint. */
-    static final String RELAY_KEY = "org.wsproxy.relay";
-
     private static final ThreadLocal<Handoff> CURRENT = new ThreadLocal<>();
 
     final Relay relay;

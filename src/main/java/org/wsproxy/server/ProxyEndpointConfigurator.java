@@ -12,6 +12,9 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import org.wsproxy.jsr356.ClientLeg;
+import org.wsproxy.jsr356.ContainerCloses;
+
 /**
  * The container's side of the client handshake, for upgrades started by the servlet.
  * Everything here reads the {@link Handoff} of the current thread.
@@ -82,7 +85,7 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
             return;
         }
         handoff.claimed = true;
-        sec.getUserProperties().put(Handoff.RELAY_KEY, handoff.relay);
+        sec.getUserProperties().put(ClientLeg.RELAY_KEY, handoff.relay);
         for (Map.Entry<String, List<String>> header : handoff.responseHeaders.entrySet()) {
             if (!NOT_PASSED_BACK.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 response.getHeaders().put(header.getKey(), header.getValue());
@@ -92,6 +95,6 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
-        return endpointClass.cast(new ClientEndpoint(closes));
+        return endpointClass.cast(new ClientLeg(closes));
     }
 }

@@ -15,14 +15,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.wsproxy.backend.BackendConnector;
 import org.wsproxy.config.Route;
+import org.wsproxy.jsr356.ClientLeg;
+import org.wsproxy.jsr356.ContainerCloses;
 import org.wsproxy.pool.BackendPool;
 import org.wsproxy.pool.HealthChecks;
+import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.RelayRegistry;
 import org.wsproxy.relay.RelayTimer;
@@ -139,7 +141,7 @@ public final class ProxyRuntime {
         ClassLoader application = thread.getContextClassLoader();
         thread.setContextClassLoader(ServerEndpointConfig.class.getClassLoader());
         try {
-            return ServerEndpointConfig.Builder.create(ClientEndpoint.class, path)
+            return ServerEndpointConfig.Builder.create(ClientLeg.class, path)
                     .configurator(new ProxyEndpointConfigurator(closes))
                     .build();
         } finally {
@@ -236,7 +238,7 @@ public final class ProxyRuntime {
             probes.shutdownNow();
         }
         int open = relays.size();
-        CloseReason reason = CloseCodes.reason(CloseCodes.GOING_AWAY, "proxy stopping");
+        Close reason = new Close(CloseCodes.GOING_AWAY, "proxy stopping");
         Duration drainTime = routes().stream().map(Route::drainTime).max(Duration::compareTo).orElse(Duration.ZERO);
         if (open > 0 && !drainTime.isZero()) {
             LOG.log(Level.INFO, "wsproxy" + name + ": closing " + open + " connections over up to " + drainTime + " (drainTime)");

@@ -19,12 +19,10 @@ import jakarta.websocket.DeploymentException;
 import org.wsproxy.backend.BackendConnection;
 import org.wsproxy.backend.BackendFailure;
 import org.wsproxy.backend.BackendHandshake;
-import org.wsproxy.backend.GrizzlyThreadLocals;
-import org.wsproxy.backend.TyrusCloses;
 import org.wsproxy.config.Route;
+import org.wsproxy.jsr356.BackendLeg;
 import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.BackendPool;
-import org.wsproxy.relay.BackendEndpoint;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
 
@@ -190,8 +188,7 @@ public final class RouteHandler {
         });
         runtime.relays().add(relay, route.drainTime());
         try {
-            BackendConnection opened = runtime.backends().connect(route, handshake, timeout,
-                    new BackendEndpoint(relay, TyrusCloses::normalize, GrizzlyThreadLocals::release));
+            BackendConnection opened = runtime.backends().connect(route, handshake, timeout, new BackendLeg(relay));
             return new Attempt(relay, opened);
         } catch (BackendFailure failure) {
             holdsPlace.set(false);

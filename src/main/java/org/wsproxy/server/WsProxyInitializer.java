@@ -19,6 +19,7 @@ import org.wsproxy.config.ConfigException;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
+import org.wsproxy.jsr356.ContainerCloses;
 
 /**
  * Reads the routes when the application starts and fails the deployment on a bad value.

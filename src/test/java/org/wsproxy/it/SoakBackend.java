@@ -108,7 +108,7 @@ final class SoakBackend implements AutoCloseable {
             key = SoakPlan.key(parameter(session, "round"), parameter(session, "slot"), parameter(session, "connection"));
             planned = plan.session(key);
             check = new SoakCheck(plan, key);
-            // As wsproxy's ClientEndpoint does: Tomcat gives the close frame of a code other than 1000
+            // As wsproxy's ClientLeg does: Tomcat gives the close frame of a code other than 1000
             // (its answer to one too) 50 ms by default, then drops the connection (seen here as a
             // SocketTimeoutException when the machine is busy); a backend that does not raise it
             // would show its own lost closes, not the proxy's.

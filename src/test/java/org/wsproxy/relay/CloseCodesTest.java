@@ -26,12 +26,12 @@ class CloseCodesTest {
 
     @Test
     void aVanishedBackendGivesTheClient1014AndAVanishedClientGivesTheBackend1001() {
-        CloseReason toClient = CloseCodes.vanished(Side.BACKEND);
+        CloseReason toClient = CloseCodes.toApi(CloseCodes.vanished(Side.BACKEND));
         assertEquals(1014, toClient.getCloseCode().getCode());
         assertEquals("backend went away", toClient.getReasonPhrase());
-        assertEquals(1001, CloseCodes.vanished(Side.CLIENT).getCloseCode().getCode());
-        assertEquals(1014, CloseCodes.forward(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""), Side.BACKEND)
-                .getCloseCode().getCode());
+        assertEquals(1001, CloseCodes.toApi(CloseCodes.vanished(Side.CLIENT)).getCloseCode().getCode());
+        assertEquals(1014, CloseCodes.toApi(CloseCodes.forward(CloseCodes.of(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "")),
+                Side.BACKEND)).getCloseCode().getCode());
     }
 
     @Test
@@ -45,6 +45,6 @@ class CloseCodesTest {
     void aCloseWithoutACodeCountsAsDropped() {
         assertEquals(1006, CloseCodes.code(null));
         assertEquals(1006, CloseCodes.code(new CloseReason(null, "")));
-        assertEquals(1001, CloseCodes.forward(new CloseReason(null, ""), Side.CLIENT).getCloseCode().getCode());
+        assertEquals(1001, CloseCodes.forward(CloseCodes.of(new CloseReason(null, "")), Side.CLIENT).code());
     }
 }

@@ -1,4 +1,4 @@
-package org.wsproxy.server;
+package org.wsproxy.jsr356;
 
 import java.io.IOException;
 
@@ -7,15 +7,19 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 
+import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.Side;
 
 /**
- * The endpoint the container creates for each upgraded client: it joins the client session to the
- * relay that the servlet prepared. One instance per client session.
+ * The client leg of the jsr356 engine: the endpoint the container creates for each upgraded
+ * client, joined to the relay that the handshake prepared. One instance per client session.
  */
-public final class ClientEndpoint extends Endpoint {
+public final class ClientLeg extends Endpoint {
+
+    /** The session (and endpoint config) user property that carries the relay from the handshake to {@link #onOpen}. */
+    public static final String RELAY_KEY = "org.wsproxy.relay";
 
     /**
      * Tomcat's session property (10.1.24, 11.0.0-M20 and later; other containers ignore it):
@@ -41,37 +45,39 @@ public final class ClientEndpoint extends Endpoint {
     /** Set in onOpen; the container calls onOpen, onError and onClose of one session in order. */
     private Relay relay;
 
-    ClientEndpoint(ContainerCloses closes) {
+    public ClientLeg(ContainerCloses closes) {
         this.closes = closes;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
-        relay = (Relay) session.getUserProperties().remove(Handoff.RELAY_KEY);
+        relay = (Relay) session.getUserProperties().remove(RELAY_KEY);
         if (relay == null) {
             // Not reachable through the servlet (checkOrigin refuses); close rather than hang.
             try {
-                session.close(CloseCodes.reason(1011, "no backend"));
+                session.close(CloseCodes.reason(CloseCodes.INTERNAL_ERROR, "no backend"));
             } catch (IOException e) {
                 // The session is going away anyway.
             }
             return;
         }
-        relay.clientOpened(session);
+        Inbound.register(session, relay, Side.CLIENT);
+        relay.clientOpened(new SessionLeg(session, () -> { }));
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         if (relay != null) {
-            relay.closed(Side.CLIENT, closes.apply(closeReason));
+            relay.closed(Side.CLIENT, CloseCodes.of(closes.apply(closeReason)));
         }
     }
 
+    /** The container reports the close separately, unless the session is gone already. */
     @Override
     public void onError(Session session, Throwable error) {
-        if (relay != null) {
-            relay.failed(Side.CLIENT, error, session);
+        if (relay != null && !session.isOpen()) {
+            relay.closed(Side.CLIENT, Close.dropped());
         }
     }
 }

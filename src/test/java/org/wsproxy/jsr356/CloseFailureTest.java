@@ -1,4 +1,4 @@
-package org.wsproxy.relay;
+package org.wsproxy.jsr356;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,6 +35,12 @@ import org.wsproxy.support.EmbeddedTomcat;
 import org.wsproxy.support.LogCapture;
 import org.wsproxy.support.RawClient;
 import org.wsproxy.support.WireFrames;
+import org.wsproxy.relay.CloseCodes;
+import org.wsproxy.relay.ConnectionInfo;
+import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelayTimer;
+import org.wsproxy.relay.Side;
+import org.wsproxy.relay.TrafficTotals;
 
 /**
  * A leg whose close throws is still ended, and the failure is a WARNING. Both legs are real
@@ -145,8 +151,11 @@ class CloseFailureTest {
         }
         client.getUserProperties().put(SIDE, Side.CLIENT);
         backend.getUserProperties().put(SIDE, Side.BACKEND);
-        relay.backendOpened(backend, () -> { });
-        relay.clientOpened(client);
+        if (relay.backendOpened(new SessionLeg(backend, () -> { }))) {
+            Inbound.register(backend, relay, Side.BACKEND);
+        }
+        Inbound.register(client, relay, Side.CLIENT);
+        relay.clientOpened(new SessionLeg(client, () -> { }));
     }
 
     /** {@code session}, whose first {@code failures} calls of close(CloseReason) throw as Tomcat's API did for 1014. */
@@ -176,7 +185,7 @@ class CloseFailureTest {
         public void onClose(Session session, CloseReason closeReason) {
             Relay relay = (Relay) session.getUserProperties().get(RELAY);
             if (relay != null) {
-                relay.closed((Side) session.getUserProperties().get(SIDE), closeReason);
+                relay.closed((Side) session.getUserProperties().get(SIDE), CloseCodes.of(closeReason));
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.wsproxy.relay;
+package org.wsproxy.jsr356;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +10,22 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.wsproxy.relay.CloseCodes;
+import org.wsproxy.relay.ConnectionInfo;
+import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelayTimer;
+import org.wsproxy.relay.Side;
+import org.wsproxy.relay.TrafficTotals;
 
-/** The relay on its own, with recording sessions: what each leg is sent, part by part. */
-class RelayTest {
+/**
+ * The relay with the jsr356 engine's legs over recording sessions: what each session is sent,
+ * part by part, and what the relay makes of what each session reports.
+ */
+class SessionRelayTest {
 
     private static final ConnectionInfo CONNECTION = new ConnectionInfo("test", "127.0.0.1", URI.create("ws://127.0.0.1/test"));
 
@@ -34,8 +44,8 @@ class RelayTest {
     private Relay open(long maxMessageSize) {
         Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
                 timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
-        relay.backendOpened(backend.session, backendWrites::incrementAndGet);
-        relay.clientOpened(client.session);
+        backendOpens(relay, backend.session, backendWrites::incrementAndGet);
+        clientOpens(relay, client.session);
         return relay;
     }
 
@@ -78,10 +88,10 @@ class RelayTest {
     @Test
     void closeWithoutStatusIsForwardedAsNormalClosureAndBothClosesReleaseTheRelay() {
         Relay relay = open(0);
-        relay.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.NO_STATUS_CODE, ""));
+        relay.closed(Side.CLIENT, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NO_STATUS_CODE, "")));
         assertEquals(1000, backend.closes.get(0).getCloseCode().getCode());
-        assertEquals(Relay.State.CLOSING, relay.state());
-        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
+        assertEquals(Relay.State.CLIENT_SHUT, relay.state(), "the client has closed; the backend's answer is awaited");
+        relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "")));
         assertEquals(Relay.State.CLOSED, relay.state());
         assertEquals(1, released.get());
     }
@@ -89,16 +99,16 @@ class RelayTest {
     @Test
     void abnormalClosesAreMappedPerSide() {
         Relay relay = open(0);
-        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
+        relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "")));
         assertEquals(1014, client.closes.get(0).getCloseCode().getCode());
 
         FakeSession otherClient = new FakeSession();
         FakeSession otherBackend = new FakeSession();
         Relay other = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer,
                 new TrafficTotals(), new TrafficTotals(), (r, closed) -> { });
-        other.backendOpened(otherBackend.session, () -> { });
-        other.clientOpened(otherClient.session);
-        other.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, ""));
+        backendOpens(other, otherBackend.session, () -> { });
+        clientOpens(other, otherClient.session);
+        other.closed(Side.CLIENT, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "")));
         assertEquals(1001, otherBackend.closes.get(0).getCloseCode().getCode());
     }
 
@@ -127,9 +137,9 @@ class RelayTest {
     void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
         Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
-        relay.backendOpened(backend.session, backendWrites::incrementAndGet);
-        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye"));
-        relay.clientOpened(client.session);
+        backendOpens(relay, backend.session, backendWrites::incrementAndGet);
+        relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye")));
+        clientOpens(relay, client.session);
         assertEquals(4000, client.closes.get(0).getCloseCode().getCode());
         assertEquals("bye", client.closes.get(0).getReasonPhrase());
         assertTrue(backend.sent.isEmpty());
@@ -142,10 +152,10 @@ class RelayTest {
         client.refuseSends = new IllegalStateException("Message will not be sent because the WebSocket session has been closed");
         backend.text("on its way to the client", true);
         assertEquals(List.of(), backend.closes, "the client is not taken for gone");
-        relay.closed(Side.CLIENT, new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8"));
+        relay.closed(Side.CLIENT, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8")));
         assertEquals(1007, backend.closes.get(0).getCloseCode().getCode());
         assertEquals("invalid UTF-8", backend.closes.get(0).getReasonPhrase());
-        relay.closed(Side.BACKEND, new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8"));
+        relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NOT_CONSISTENT, "invalid UTF-8")));
         assertEquals(1, released.get());
     }
 
@@ -157,9 +167,16 @@ class RelayTest {
         assertEquals(1001, backend.closes.get(0).getCloseCode().getCode(), "the backend learns its client went away");
     }
 
-    @Test
-    void utf8LengthCountsCodePoints() {
-        assertEquals(1 + 2 + 3 + 4, Utf8.length("a\u00e9\u20ac\ud83d\ude00"));
-        assertEquals(3, Utf8.length("\ud83d"), "a lone surrogate is encoded as a 3-byte replacement");
+    /** What BackendLeg.onOpen does, with a hook that counts the writes to the backend. */
+    private static void backendOpens(Relay relay, Session session, Runnable afterWrite) {
+        if (relay.backendOpened(new SessionLeg(session, afterWrite))) {
+            Inbound.register(session, relay, Side.BACKEND);
+        }
+    }
+
+    /** What ClientLeg.onOpen does. */
+    private static void clientOpens(Relay relay, Session session) {
+        Inbound.register(session, relay, Side.CLIENT);
+        relay.clientOpened(new SessionLeg(session, () -> { }));
     }
 }

@@ -1,4 +1,4 @@
-package org.wsproxy.server;
+package org.wsproxy.jsr356;
 
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -21,10 +21,10 @@ import org.wsproxy.relay.CloseCodes;
  * 1011 (a server's code in RFC 6455, which browsers cannot send) reaches its backend as 1001 on
  * Liberty. The README lists this under the known limitations.
  */
-final class ContainerCloses implements UnaryOperator<CloseReason> {
+public final class ContainerCloses implements UnaryOperator<CloseReason> {
 
     /** What containers that report a drop as 1006 need: nothing but the missing code filled in. */
-    static final ContainerCloses STANDARD = new ContainerCloses(false);
+    public static final ContainerCloses STANDARD = new ContainerCloses(false);
 
     /** True where the container reports a dropped client connection as 1011. */
     private final boolean unexpectedConditionIsADrop;
@@ -34,7 +34,7 @@ final class ContainerCloses implements UnaryOperator<CloseReason> {
     }
 
     /** @param serverInfo the container's {@code ServletContext.getServerInfo()} */
-    static ContainerCloses of(String serverInfo) {
+    public static ContainerCloses of(String serverInfo) {
         boolean liberty = serverInfo != null && serverInfo.toLowerCase(Locale.ROOT).contains("liberty");
         return liberty ? new ContainerCloses(true) : STANDARD;
     }

@@ -1,4 +1,4 @@
-package org.wsproxy.server;
+package org.wsproxy.jsr356;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -49,6 +49,6 @@ class ContainerClosesTest {
     }
 
     private static int toBackend(String serverInfo, CloseReason reported) {
-        return CloseCodes.code(CloseCodes.forward(ContainerCloses.of(serverInfo).apply(reported), Side.CLIENT));
+        return CloseCodes.forward(CloseCodes.of(ContainerCloses.of(serverInfo).apply(reported)), Side.CLIENT).code();
     }
 }

@@ -1,4 +1,4 @@
-package org.wsproxy.relay;
+package org.wsproxy.jsr356;
 
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
