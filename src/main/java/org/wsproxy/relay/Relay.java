@@ -1,9 +1,7 @@
 package org.wsproxy.relay;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
@@ -14,23 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * One client connection paired with one backend connection, each a {@link Leg} of whichever engine
  * carries it.
  * <p>
- * States, after Jetty's WebSocketProxy (its ISHUT and OSHUT are our half-closed states):
- * <pre>
- *   CONNECTING ── client leg opens ──────────────→ OPEN
- *   CONNECTING ── backend closes ────────────────→ BACKEND_SHUT  (its close waits for the client leg)
- *   CONNECTING ── wsproxy ends it (drain) ───────→ CLOSING       (the client leg is closed as it opens)
- *   CONNECTING ── client leg never opens ────────→ CLOSED        (abandon, or the handoff timeout)
- *   OPEN       ── client closes ─────────────────→ CLIENT_SHUT   (its close sent on to the backend)
- *   OPEN       ── backend closes ────────────────→ BACKEND_SHUT  (its close sent on to the client)
- *   OPEN       ── wsproxy ends it, or a leg fails → CLOSING      (both legs sent a close)
- *   CLIENT_SHUT, BACKEND_SHUT ── the other leg's close ─→ CLOSED
- *   CLIENT_SHUT, BACKEND_SHUT ── wsproxy ends it, a leg fails ─→ CLOSING
- *   CLOSING    ── both legs have reported their close ───────→ CLOSED
- * </pre>
- * {@link #moveTo} is the one place the state changes, and it refuses any other transition. A
- * relay ends in one of four ways: a leg reports its close ({@link #closed}), a leg fails
- * ({@link #fail}), wsproxy ends both legs ({@link #end}: idle timeout, message too big, the
- * application stopping), or the client leg never opens ({@link #abandon}).
+ * Its states and their transitions are {@link RelayState}'s; {@link #moveTo} is the one place the
+ * state changes, and it refuses any transition that table does not allow. A relay ends in one of
+ * four ways: a leg reports its close ({@link #closed}), a leg fails ({@link #fail}), wsproxy ends
+ * both legs ({@link #end}: idle timeout, message too big, the application stopping), or the client
+ * leg never opens ({@link #abandon}).
  * <p>
  * Locking: state changes happen under {@code this}; sends and closes run after the lock is
  * released, because they may block on a slow peer. Message delivery takes no lock: it reads the
@@ -41,37 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Relay {
 
-    /** States of the pair; see the class comment. */
-    public enum State {
-        CONNECTING, OPEN, CLIENT_SHUT, BACKEND_SHUT, CLOSING, CLOSED;
-
-        boolean canMoveTo(State next) {
-            return switch (this) {
-                case CONNECTING -> next == OPEN || next == BACKEND_SHUT || next == CLOSING || next == CLOSED;
-                case OPEN -> next == CLIENT_SHUT || next == BACKEND_SHUT || next == CLOSING;
-                case CLIENT_SHUT, BACKEND_SHUT -> next == CLOSED || next == CLOSING;
-                case CLOSING -> next == CLOSED;
-                case CLOSED -> false;
-            };
-        }
-    }
-
-    /**
-     * The limits a relay enforces, from the route's configuration.
-     *
-     * @param idleTimeout    close both legs after this long without a message; ZERO for never
-     * @param pingInterval   ping both legs this often; ZERO for never
-     * @param maxMessageSize largest message passed on, in bytes; 0 for unlimited
-     * @param handoffTimeout how long the backend leg waits for the client leg to open
-     */
-    public record Settings(Duration idleTimeout, Duration pingInterval, long maxMessageSize, Duration handoffTimeout) {
-    }
-
     private static final Logger LOG = System.getLogger(Relay.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String id;
-    private final Settings settings;
+    private final RelaySettings settings;
     private final RelayTimer timer;
     private final RelayListener listener;
     private final ConnectionRecord record;
@@ -83,7 +43,7 @@ public final class Relay {
     private final CountDownLatch clientReady = new CountDownLatch(1);
 
     /** Written under {@code this} by {@link #moveTo}; read without a lock on the delivery path. */
-    private volatile State state = State.CONNECTING;
+    private volatile RelayState state = RelayState.CONNECTING;
     /** Set once, under {@code this}, before {@link #clientReady} opens. */
     private volatile Leg client;
     /** Set once, under {@code this}, when the backend leg opens (before the client leg can open). */
@@ -103,7 +63,7 @@ public final class Relay {
      * @param inTotals  what the client-to-backend traffic also adds to (its backend's totals)
      * @param outTotals what the backend-to-client traffic also adds to
      */
-    public Relay(ConnectionInfo connection, Settings settings, RelayTimer timer, TrafficTotals inTotals,
+    public Relay(ConnectionInfo connection, RelaySettings settings, RelayTimer timer, TrafficTotals inTotals,
                  TrafficTotals outTotals, RelayListener listener) {
         this.id = connection.route() + "#" + IDS.incrementAndGet();
         this.settings = settings;
@@ -137,7 +97,7 @@ public final class Relay {
         return from == Side.CLIENT ? record.in : record.out;
     }
 
-    public State state() {
+    public RelayState state() {
         return state;
     }
 
@@ -159,7 +119,7 @@ public final class Relay {
      */
     public boolean backendOpened(Leg leg) {
         synchronized (this) {
-            if (state == State.CONNECTING && backend == null) {
+            if (state == RelayState.CONNECTING && backend == null) {
                 backend = leg;
                 handoff = timer.schedule(this::abandon, settings.handoffTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 return true;
@@ -176,8 +136,8 @@ public final class Relay {
         synchronized (this) {
             client = leg;
             cancelHandoff();
-            if (state == State.CONNECTING) {
-                moveTo(State.OPEN);
+            if (state == RelayState.CONNECTING) {
+                moveTo(RelayState.OPEN);
                 closeNow = null;
             } else {
                 closeNow = pendingClientClose != null ? pendingClientClose : new Close(CloseCodes.GOING_AWAY, "proxy closing");
@@ -217,7 +177,7 @@ public final class Relay {
                 return null;
             }
         }
-        return state == State.OPEN ? leg(to) : null;
+        return state == RelayState.OPEN ? leg(to) : null;
     }
 
     /** A leg reported its close: a close frame, or 1006 when the connection ended without one. */
@@ -226,7 +186,7 @@ public final class Relay {
         Close forward = null;
         boolean done;
         synchronized (this) {
-            if (reported(side) != null || state == State.CLOSED) {
+            if (reported(side) != null || state == RelayState.CLOSED) {
                 return;
             }
             if (side == Side.CLIENT) {
@@ -239,13 +199,13 @@ public final class Relay {
                     // Only the backend can close before the client opens: its close waits for the client.
                     closedFirst = side;
                     pendingClientClose = CloseCodes.forward(close, side);
-                    moveTo(State.BACKEND_SHUT);
+                    moveTo(RelayState.BACKEND_SHUT);
                 }
                 case OPEN -> {
                     closedFirst = side;
                     forward = CloseCodes.forward(close, side);
                     toClose = leg(side.other());
-                    moveTo(side == Side.CLIENT ? State.CLIENT_SHUT : State.BACKEND_SHUT);
+                    moveTo(side == Side.CLIENT ? RelayState.CLIENT_SHUT : RelayState.BACKEND_SHUT);
                 }
                 default -> {
                     // The other leg answering the close sent on to it, or a leg wsproxy closed itself.
@@ -289,16 +249,16 @@ public final class Relay {
         Leg goneLeg;
         Leg other;
         synchronized (this) {
-            if (state == State.CLOSED || state == State.CLOSING) {
+            if (state == RelayState.CLOSED || state == RelayState.CLOSING) {
                 return;
             }
             if (closedFirst == null) {
                 closedFirst = gone;
             }
-            if (state == State.CONNECTING) {
+            if (state == RelayState.CONNECTING) {
                 pendingClientClose = CloseCodes.vanished(gone);
             }
-            moveTo(State.CLOSING);
+            moveTo(RelayState.CLOSING);
             cancelHandoff();
             goneLeg = reported(gone) == null ? leg(gone) : null;
             other = reported(gone.other()) == null ? leg(gone.other()) : null;
@@ -319,14 +279,14 @@ public final class Relay {
         Leg b;
         boolean done;
         synchronized (this) {
-            if (state == State.CLOSED) {
+            if (state == RelayState.CLOSED) {
                 return;
             }
-            if (state == State.CONNECTING) {
+            if (state == RelayState.CONNECTING) {
                 pendingClientClose = close;
             }
-            if (state != State.CLOSING) {
-                moveTo(State.CLOSING);
+            if (state != RelayState.CLOSING) {
+                moveTo(RelayState.CLOSING);
             }
             cancelHandoff();
             c = clientClose == null ? client : null;
@@ -353,7 +313,7 @@ public final class Relay {
     public void abandon() {
         Leg b;
         synchronized (this) {
-            if (client != null || state == State.CLOSED) {
+            if (client != null || state == RelayState.CLOSED) {
                 return;
             }
             b = backendClose == null ? backend : null;
@@ -361,7 +321,7 @@ public final class Relay {
             if (backendClose == null) {
                 backendClose = new Close(CloseCodes.GOING_AWAY, "client did not complete its handshake");
             }
-            moveTo(State.CLOSED);
+            moveTo(RelayState.CLOSED);
             cancelHandoff();
         }
         clientReady.countDown();
@@ -372,32 +332,11 @@ public final class Relay {
         finished();
     }
 
-    /**
-     * Closes one leg, and ends it even when the close throws: a leg left open after its relay gave
-     * up on it would hang its peer until the peer's own timeout (a killed backend once left every
-     * Tomcat client hanging, as Tomcat's API refused to make a 1014). A close that throws is tried
-     * again with 1011 and no reason; if that throws too, the leg's connection is dropped where the
-     * engine can, and the leg is taken as closed (1006) so that the relay still ends and releases
-     * what it holds. Each failure is a WARNING: it means a container or client library refused what
-     * the protocol allows.
-     */
+    /** Closes one leg; one that cannot be closed at all is taken as gone, so that the relay still ends. */
     private void closeLeg(Leg leg, Side side, Close close) {
-        try {
-            leg.close(close);
-            return;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "relay [" + id + "]: closing the " + side.label() + " leg with [" + close.code()
-                    + "] failed; closing it with [" + CloseCodes.INTERNAL_ERROR + "] instead", e);
+        if (!LegCloser.close(id, leg, side, close)) {
+            closed(side, Close.dropped());
         }
-        try {
-            leg.close(new Close(CloseCodes.INTERNAL_ERROR, ""));
-            return;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "relay [" + id + "]: the " + side.label() + " leg could not be closed either;"
-                    + " taking it as gone", e);
-        }
-        leg.abort();
-        closed(side, Close.dropped());
     }
 
     /**
@@ -416,7 +355,7 @@ public final class Relay {
     }
 
     /** Must hold {@code this}. The one place the state changes. */
-    private void moveTo(State next) {
+    private void moveTo(RelayState next) {
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("relay [" + id + "]: " + state + " cannot become " + next);
         }
@@ -430,8 +369,8 @@ public final class Relay {
 
     /** Must hold {@code this}. */
     private boolean finishIfBothClosed() {
-        if (clientClose != null && backendClose != null && state != State.CLOSED) {
-            moveTo(State.CLOSED);
+        if (clientClose != null && backendClose != null && state != RelayState.CLOSED) {
+            moveTo(RelayState.CLOSED);
             cancelHandoff();
             return true;
         }

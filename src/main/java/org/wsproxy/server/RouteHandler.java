@@ -25,6 +25,7 @@ import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.BackendPool;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelaySettings;
 
 /**
  * Answers the handshakes of one route. Everything here happens before the client's 101, so every
@@ -48,7 +49,7 @@ public final class RouteHandler {
     private final Route route;
     private final BackendPool pool;
     private final ProxyRuntime runtime;
-    private final Relay.Settings settings;
+    private final RelaySettings settings;
     private final ConnectionLimit connections;
     /**
      * True from the first handshake refused for maxConnections until one is let through again, so
@@ -62,7 +63,7 @@ public final class RouteHandler {
         this.route = pool.route();
         this.pool = pool;
         this.runtime = runtime;
-        this.settings = new Relay.Settings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
+        this.settings = new RelaySettings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
                 route.connectTimeout());
         this.connections = new ConnectionLimit(route.maxConnections());
     }
@@ -173,25 +174,15 @@ public final class RouteHandler {
     private Attempt connect(BackendHandshake handshake, ClientAddress client, Backend backend, Duration timeout)
             throws BackendFailure {
         backend.opening();
-        // True unless the connect fails: a failed try leaves the place to the next try.
-        AtomicBoolean holdsPlace = new AtomicBoolean(true);
         ConnectionInfo connection = new ConnectionInfo(route.name(), client.address(), handshake.uri());
-        Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), (r, closed) -> {
-            if (holdsPlace.get()) {
-                connections.release();
-            }
-            backend.released();
-            runtime.relays().relayClosed(r, closed);
-            if (closed != null) {
-                runtime.observers().closed(route, backend, closed);
-            }
-        });
+        ConnectionRelease release = new ConnectionRelease(route, backend, runtime, connections);
+        Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), release);
         runtime.relays().add(relay, route.drainTime());
         try {
             BackendConnection opened = runtime.backends().connect(route, handshake, timeout, new BackendLeg(relay));
             return new Attempt(relay, opened);
         } catch (BackendFailure failure) {
-            holdsPlace.set(false);
+            release.leavePlace();
             relay.abandon();
             throw failure;
         }

@@ -38,6 +38,7 @@ import org.wsproxy.support.WireFrames;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelaySettings;
 import org.wsproxy.relay.RelayTimer;
 import org.wsproxy.relay.Side;
 import org.wsproxy.relay.TrafficTotals;
@@ -141,7 +142,7 @@ class CloseFailureTest {
 
     /** Pairs the two sessions as wsproxy would (the backend leg first) and routes their closes to the relay. */
     private void relay(Session client, Session backend) {
-        Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
+        Relay relay = new Relay(CONNECTION, new RelaySettings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 new RelayTimer(scheduler, Runnable::run), new TrafficTotals(), new TrafficTotals(), (r, closed) -> {
                     releases.incrementAndGet();
                     released.countDown();

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelayState;
+import org.wsproxy.relay.RelaySettings;
 import org.wsproxy.relay.RelayTimer;
 import org.wsproxy.relay.Side;
 import org.wsproxy.relay.TrafficTotals;
@@ -42,7 +44,7 @@ class SessionRelayTest {
     }
 
     private Relay open(long maxMessageSize) {
-        Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
+        Relay relay = new Relay(CONNECTION, new RelaySettings(Duration.ZERO, Duration.ZERO, maxMessageSize, Duration.ofSeconds(5)),
                 timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
         backendOpens(relay, backend.session, backendWrites::incrementAndGet);
         clientOpens(relay, client.session);
@@ -90,9 +92,9 @@ class SessionRelayTest {
         Relay relay = open(0);
         relay.closed(Side.CLIENT, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NO_STATUS_CODE, "")));
         assertEquals(1000, backend.closes.get(0).getCloseCode().getCode());
-        assertEquals(Relay.State.CLIENT_SHUT, relay.state(), "the client has closed; the backend's answer is awaited");
+        assertEquals(RelayState.CLIENT_SHUT, relay.state(), "the client has closed; the backend's answer is awaited");
         relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "")));
-        assertEquals(Relay.State.CLOSED, relay.state());
+        assertEquals(RelayState.CLOSED, relay.state());
         assertEquals(1, released.get());
     }
 
@@ -104,7 +106,7 @@ class SessionRelayTest {
 
         FakeSession otherClient = new FakeSession();
         FakeSession otherBackend = new FakeSession();
-        Relay other = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer,
+        Relay other = new Relay(CONNECTION, new RelaySettings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)), timer,
                 new TrafficTotals(), new TrafficTotals(), (r, closed) -> { });
         backendOpens(other, otherBackend.session, () -> { });
         clientOpens(other, otherClient.session);
@@ -135,7 +137,7 @@ class SessionRelayTest {
 
     @Test
     void backendCloseBeforeTheClientOpensReachesTheClientWhenItOpens() {
-        Relay relay = new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
+        Relay relay = new Relay(CONNECTION, new RelaySettings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 timer, new TrafficTotals(), new TrafficTotals(), (r, closed) -> released.incrementAndGet());
         backendOpens(relay, backend.session, backendWrites::incrementAndGet);
         relay.closed(Side.BACKEND, CloseCodes.of(new CloseReason(CloseReason.CloseCodes.getCloseCode(4000), "bye")));

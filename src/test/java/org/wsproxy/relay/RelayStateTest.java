@@ -38,7 +38,7 @@ class RelayStateTest {
     }
 
     private Relay relay() {
-        return new Relay(CONNECTION, new Relay.Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
+        return new Relay(CONNECTION, new RelaySettings(Duration.ZERO, Duration.ZERO, 0, Duration.ofSeconds(5)),
                 new RelayTimer(scheduler, Runnable::run), new TrafficTotals(), new TrafficTotals(), (r, closed) -> {
                     released.incrementAndGet();
                     if (closed != null) {
@@ -51,7 +51,7 @@ class RelayStateTest {
         Relay relay = relay();
         assertTrue(relay.backendOpened(backend));
         relay.clientOpened(client);
-        assertEquals(Relay.State.OPEN, relay.state());
+        assertEquals(RelayState.OPEN, relay.state());
         return relay;
     }
 
@@ -59,11 +59,11 @@ class RelayStateTest {
     void aCloseFromEitherSideHalfClosesTheRelayUntilTheOtherAnswers() {
         Relay relay = open();
         relay.closed(Side.BACKEND, new Close(4001, "bye"));
-        assertEquals(Relay.State.BACKEND_SHUT, relay.state());
+        assertEquals(RelayState.BACKEND_SHUT, relay.state());
         assertEquals(List.of(new Close(4001, "bye")), client.closes);
         assertEquals(0, released.get());
         relay.closed(Side.CLIENT, new Close(4001, "bye"));
-        assertEquals(Relay.State.CLOSED, relay.state());
+        assertEquals(RelayState.CLOSED, relay.state());
         assertEquals(1, released.get());
         assertEquals(Side.BACKEND, records.get(0).closedFirst());
         assertEquals(List.of(), backend.closes, "the backend closed first and is not sent a close");
@@ -73,13 +73,13 @@ class RelayStateTest {
     void endClosesBothLegsAndWaitsForBoth() {
         Relay relay = open();
         relay.end(new Close(1001, "idle timeout"));
-        assertEquals(Relay.State.CLOSING, relay.state());
+        assertEquals(RelayState.CLOSING, relay.state());
         assertEquals(List.of(new Close(1001, "idle timeout")), client.closes);
         assertEquals(List.of(new Close(1001, "idle timeout")), backend.closes);
         relay.closed(Side.CLIENT, new Close(1001, "idle timeout"));
-        assertEquals(Relay.State.CLOSING, relay.state());
+        assertEquals(RelayState.CLOSING, relay.state());
         relay.closed(Side.BACKEND, new Close(1001, "idle timeout"));
-        assertEquals(Relay.State.CLOSED, relay.state());
+        assertEquals(RelayState.CLOSED, relay.state());
         assertNull(records.get(0).closedFirst(), "wsproxy ended both legs");
         relay.end(new Close(1001, "again"));
         relay.closed(Side.CLIENT, new Close(1000, "late"));
@@ -92,7 +92,7 @@ class RelayStateTest {
         relay.fail(Side.BACKEND);
         assertEquals(List.of(new Close(1014, "backend went away")), client.closes);
         assertEquals(List.of(new Close(1001, "")), backend.closes);
-        assertEquals(Relay.State.CLOSING, relay.state());
+        assertEquals(RelayState.CLOSING, relay.state());
     }
 
     @Test
@@ -101,7 +101,7 @@ class RelayStateTest {
         relay.backendOpened(backend);
         relay.abandon();
         relay.abandon();
-        assertEquals(Relay.State.CLOSED, relay.state());
+        assertEquals(RelayState.CLOSED, relay.state());
         assertEquals(List.of(new Close(1001, "client did not complete its handshake")), backend.closes);
         assertEquals(1, released.get());
         assertTrue(records.isEmpty(), "no access log record without a client leg");
@@ -154,7 +154,7 @@ class RelayStateTest {
         backend.failSends = true;
         relay.received(Side.CLIENT, Part.binary(ByteBuffer.allocate(1), true));
         assertEquals(List.of(new Close(1014, "backend went away")), client.closes);
-        assertEquals(Relay.State.CLOSING, relay.state());
+        assertEquals(RelayState.CLOSING, relay.state());
     }
 
     @Test
