@@ -25,7 +25,7 @@ public final class Traffic {
 
     /**
      * A part of {@code partBytes} bytes is being passed on; {@code last} if it ends its message.
-     * Counted as the send begins (see Forwarder), so a part whose send fails, as its connection
+     * Counted as the send begins (see Direction), so a part whose send fails, as its connection
      * ends, is counted too.
      */
     Traffic(TrafficTotals totals) {
