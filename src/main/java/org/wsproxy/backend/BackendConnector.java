@@ -303,8 +303,7 @@ public final class BackendConnector implements AutoCloseable {
         long deadline = System.nanoTime() + millis * 1_000_000;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             boolean ours = thread != Thread.currentThread() && thread.getContextClassLoader() == appClassLoader
-                    && (thread.getName().startsWith("wsproxy-backend") || thread.getName().startsWith("tyrus-")
-                            || thread.getClass().getName().startsWith("org.glassfish.grizzly."));
+                    && (thread.getName().startsWith("wsproxy-backend") || TyrusInternals.isTransportThread(thread));
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (ours && left > 0) {
                 try {

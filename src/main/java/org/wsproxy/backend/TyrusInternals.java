@@ -63,6 +63,18 @@ final class TyrusInternals {
     static final String HANDSHAKE_TIMEOUT_MESSAGE = "Handshake response not received";
     static final String ILLEGAL_STATUS_MESSAGE = "Illegal status code: ";
 
+    /** The class of the filter matched by {@link #CLIENT_FILTER} on a connection's filter chain. */
+    static final Class<?> CLIENT_FILTER_CLASS = type(CLIENT_FILTER);
+
+    /**
+     * True for a thread of the Tyrus client's transport: Tyrus names its threads "tyrus-...", and
+     * Grizzly's selector and worker threads are of its own thread class. Stopping the application
+     * waits for them, as a container checks for leftover threads right after.
+     */
+    static boolean isTransportThread(Thread thread) {
+        return thread.getName().startsWith("tyrus-") || thread.getClass().getName().startsWith("org.glassfish.grizzly.");
+    }
+
     private TyrusInternals() {
     }
 
@@ -70,7 +82,7 @@ final class TyrusInternals {
     static List<Object> all() {
         return java.util.Arrays.asList(SHARED_TRANSPORT, CREATE_SHARED_TRANSPORT, CLOSE_SHARED_TRANSPORT, FILTER_REQUEST,
                 FILTER_ENGINE, TIMEOUT_EXECUTOR, REMOTE_SOCKET, SOCKET_HANDLER, HANDLER_WRITER, WRITER_CONNECTION,
-                IDLE_TIMEOUT_COMMAND, REENTRANTS_COUNTER, THREAD_CACHE);
+                IDLE_TIMEOUT_COMMAND, REENTRANTS_COUNTER, THREAD_CACHE, CLIENT_FILTER_CLASS);
     }
 
     /** The names of {@link #all()}, in the same order, for the test's messages. */
@@ -79,7 +91,7 @@ final class TyrusInternals {
                 "GrizzlyClientSocket.closeSharedTransport", "GrizzlyClientFilter.upgradeRequest", "GrizzlyClientFilter.engine",
                 "GrizzlyTransportTimeoutFilter.executorService", "TyrusRemoteEndpoint.webSocket", "TyrusWebSocket.protocolHandler",
                 "ProtocolHandler.writer", "GrizzlyWriter.connection", "TyrusSession$IdleTimeoutCommand",
-                "Writer$Reentrant.REENTRANTS_COUNTER", "ThreadCache.genericCacheAttr");
+                "Writer$Reentrant.REENTRANTS_COUNTER", "ThreadCache.genericCacheAttr", "GrizzlyClientFilter");
     }
 
     private static Class<?> type(String name) {

@@ -51,7 +51,6 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
 
     private static final Logger LOG = System.getLogger(UnansweredHandshakes.class.getName());
 
-    private static final String FILTER_CLASS = TyrusInternals.CLIENT_FILTER;
 
     /** The backend connections open on the watched transport: one entry each, removed when they close. */
     private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
@@ -140,7 +139,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
         for (Connection<?> connection : open) {
             if (connection.getProcessor() instanceof FilterChain chain) {
                 for (Filter filter : chain) {
-                    if (filter.getClass().getName().equals(FILTER_CLASS) && carries(filter, requestHeaders)) {
+                    if (filter.getClass() == TyrusInternals.CLIENT_FILTER_CLASS && carries(filter, requestHeaders)) {
                         open.remove(connection);
                         // Tyrus has given up on this handshake already; there is nothing to fail.
                         SETTLED.set(connection, Boolean.TRUE);
@@ -193,7 +192,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             return;
         }
         for (Filter filter : chain) {
-            if (filter.getClass().getName().equals(FILTER_CLASS)) {
+            if (filter.getClass() == TyrusInternals.CLIENT_FILTER_CLASS) {
                 try {
                     ClientEngine engine = (ClientEngine) filterEngine.get(filter);
                     engine.processError(new ConnectException("backend closed the connection before answering the handshake"));
