@@ -49,16 +49,17 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: Bench <bench dir> <wsproxy.war> <tomcat home> <classpath>");
+        if (args.length != 5) {
+            System.err.println("usage: Bench <bench dir> <wsproxy.war> <tomcat home> <classpath> <scg.jar>");
             System.exit(2);
         }
         Path benchDir = Path.of(args[0]).toAbsolutePath();
-        int failures = new Bench().run(benchDir, Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath(), Path.of(args[3]));
+        int failures = new Bench().run(benchDir, Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath(), Path.of(args[3]),
+                Path.of(args[4]).toAbsolutePath());
         System.exit(failures == 0 ? 0 : 1);
     }
 
-    private int run(Path benchDir, Path war, Path catalinaHome, Path classpath) throws Exception {
+    private int run(Path benchDir, Path war, Path catalinaHome, Path classpath, Path scgJar) throws Exception {
         machine(catalinaHome);
         try (Peers peers = new Peers(benchDir, benchDir.resolve("target/run"))) {
             Peers.Running backend = peers.backend(classpath);
@@ -68,10 +69,12 @@ public final class Bench {
             targets.put("nginx", new Target("nginx", addr(nginx.port()), "", nginx));
             Peers.Running haproxy = peers.haproxy(backend.port());
             targets.put("haproxy", new Target("haproxy", addr(haproxy.port()), "", haproxy));
+            Peers.Running scg = peers.scg(scgJar, backend.port());
+            targets.put("scg", new Target("scg", addr(scg.port()), "", scg));
             tomcat = peers.tomcat(catalinaHome, war, backend.port(), tomcatOpts);
             targets.put("wsproxy", new Target("wsproxy", addr(tomcat.port()), "/wsproxy", tomcat));
-            System.out.printf("backend :%d, nginx :%d, haproxy :%d, tomcat :%d%n",
-                    backend.port(), nginx.port(), haproxy.port(), tomcat.port());
+            System.out.printf("backend :%d, nginx :%d, haproxy :%d, scg :%d, tomcat :%d%n",
+                    backend.port(), nginx.port(), haproxy.port(), scg.port(), tomcat.port());
 
             warmJvm();
             if (runs("a") || runs("b")) {
@@ -117,12 +120,21 @@ public final class Bench {
     }
 
     /**
-     * A production JVM runs warm: before anything is measured, wsproxy gets the scenarios' kinds of
-     * traffic until the JIT has compiled its hot paths. nginx and HAProxy need no such thing.
+     * A production JVM runs warm: before anything is measured, wsproxy and Spring Cloud Gateway get
+     * the scenarios' kinds of traffic until the JIT has compiled their hot paths. nginx and HAProxy
+     * need no such thing.
      */
     private void warmJvm() throws IOException {
-        System.out.printf("warming wsproxy's JVM for %d s%n", jvmWarmup);
-        Target t = targets.get("wsproxy");
+        for (String name : JVM_PEERS) {
+            warmJvm(targets.get(name));
+        }
+    }
+
+    /** The peers that run in a JVM, warmed alike and measured for heap too. */
+    private static final List<String> JVM_PEERS = List.of("scg", "wsproxy");
+
+    private void warmJvm(Target t) throws IOException {
+        System.out.printf("warming %s's JVM for %d s%n", t.name(), jvmWarmup);
         try (LoadLoop loop = new LoadLoop()) {
             new EchoLoad(loop, 100, WsFrames.OP_TEXT, new byte[64], 8, 0, 0, jvmWarmup * SEC / 2).run(t.address(), t.prefix() + "/echo");
         }
@@ -283,7 +295,7 @@ public final class Bench {
             if (t.process() == null) {
                 continue;
             }
-            boolean jvm = t == targets.get("wsproxy");
+            boolean jvm = JVM_PEERS.contains(t.name());
             long pid = t.process().process().pid();
             long heap0 = jvm ? settledHeapKiB(pid) : 0;
             long rss0 = ProcStats.rssKiB(t.pids());
@@ -303,7 +315,7 @@ public final class Bench {
                 long rss = ProcStats.rssKiB(t.pids());
                 threadsN.put(t.name(), (double) ProcStats.threads(t.pids()));
                 if (jvm) {
-                    System.out.println("e wsproxy threads by name: " + ProcStats.threadNames(pid));
+                    System.out.println("e " + t.name() + " threads by name: " + ProcStats.threadNames(pid));
                     heapPer.put(t.name(), (ProcStats.heapAfterGcKiB(pid) - heap0) * 1024.0 / n);
                 }
                 rssPer.put(t.name(), (rss - rss0) * 1024.0 / n);

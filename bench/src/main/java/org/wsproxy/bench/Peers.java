@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Starts and stops the processes under test, each on free loopback ports: the echo backend (a
- * JVM), nginx and HAProxy (Debian's binaries), and a real Tomcat 10.1 with wsproxy.war. Every
+ * JVM), nginx and HAProxy (Debian's binaries), Spring Cloud Gateway (a Spring Boot jar), and a
+ * real Tomcat 10.1 with wsproxy.war. Every
  * process is stopped when the benchmark ends, also when it fails.
  */
 final class Peers implements AutoCloseable {
@@ -87,6 +88,18 @@ final class Peers implements AutoCloseable {
         Process p = start("haproxy", List.of("/usr/sbin/haproxy", "-db", "-f", conf.toString()), Map.of());
         awaitPort("haproxy", p, port);
         return new Running("haproxy", p, port);
+    }
+
+    /**
+     * Spring Cloud Gateway (bench/scg, a Spring Boot jar) routing every path to the backend, in a
+     * JVM of its own with the same heap and collector as wsproxy's Tomcat (bench/tomcat/setenv.sh).
+     */
+    Running scg(Path jar, int backendPort) throws IOException, InterruptedException {
+        int port = freePort();
+        Process p = start("scg", List.of(javaBin(), "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-jar", jar.toString(),
+                "--server.port=" + port, "--backend.port=" + backendPort), Map.of());
+        awaitPort("scg", p, port);
+        return new Running("scg", p, port);
     }
 
     /** A CATALINA_BASE of our own over the unpacked distribution, wsproxy.war deployed in it. */

@@ -11,15 +11,16 @@ import java.util.Map;
 /** Writes a run's figures as a Markdown table and an SVG chart of the ratios to nginx. */
 final class Report {
 
-    static final List<String> PEERS = List.of("direct", "nginx", "haproxy", "wsproxy");
+    static final List<String> PEERS = List.of("direct", "nginx", "haproxy", "scg", "wsproxy");
 
     private Report() {
     }
 
     static String markdown(Results results, String command) {
         StringBuilder md = new StringBuilder();
-        md.append("| scenario | figure | direct | nginx | HAProxy | wsproxy | wsproxy / nginx | wsproxy / direct | bar | met |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| scenario | figure | direct | nginx | HAProxy | Spring Cloud Gateway | wsproxy | wsproxy / nginx | SCG / nginx"
+                + " | wsproxy / SCG | wsproxy / direct | bar | met |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Results.Row row : results.rows) {
             Map<String, Double> v = row.values();
             md.append("| ").append(row.scenario()).append(" | ").append(row.metric())
@@ -28,6 +29,8 @@ final class Report {
                 md.append(" | ").append(format(v.get(peer)));
             }
             md.append(" | ").append(ratio(v.get("wsproxy"), v.get("nginx")))
+                    .append(" | ").append(ratio(v.get("scg"), v.get("nginx")))
+                    .append(" | ").append(ratio(v.get("wsproxy"), v.get("scg")))
                     .append(" | ").append(ratio(v.get("wsproxy"), v.get("direct")))
                     .append(" | ").append(row.bar() == null ? "" : row.bar().text())
                     .append(" | ").append(row.bar() == null ? "" : row.bar().check().holds(v) ? "yes" : "**no**")
@@ -79,7 +82,7 @@ final class Report {
                 .filter(Report::charted)
                 .toList();
         int barW = 22;
-        int groupW = 3 * barW + 30;
+        int groupW = 4 * barW + 30;
         int left = 60;
         int top = 40;
         int h = 260;
@@ -98,8 +101,8 @@ final class Report {
                     left, y, width - 10, y, g == 1.0 ? "#444" : "#ddd"));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f</text>%n", left - 5, y + 4, g));
         }
-        String[] colors = {"#9e9e9e", "#e6862e", "#2e7be6"};
-        String[] names = {"nginx", "haproxy", "wsproxy"};
+        String[] colors = {"#9e9e9e", "#e6862e", "#6db33f", "#2e7be6"};
+        String[] names = {"nginx", "haproxy", "scg", "wsproxy"};
         for (int i = 0; i < rows.size(); i++) {
             Results.Row row = rows.get(i);
             boolean lowerIsBetter = lowerIsBetter(row);
