@@ -1,8 +1,10 @@
 /**
- * RFC 6455 frames read from bytes, for the frame relay (the second engine, issue 15): a reader
- * that reports headers and payload slices from buffers cut anywhere and refuses what a header
- * alone breaks ({@link org.wsproxy.frames.FrameReader}), and a check of text as UTF-8 across
- * frames without decoding it ({@link org.wsproxy.frames.Utf8Check}). Nothing here holds a message
- * or copies a payload; no engine uses it yet.
+ * RFC 6455 frames as bytes, for the frame relay (the second engine, issue 15): a reader that
+ * reports headers and payload slices from buffers cut anywhere and refuses what a header alone
+ * breaks ({@link org.wsproxy.frames.FrameReader}), a check of text as UTF-8 across frames without
+ * decoding it ({@link org.wsproxy.frames.Utf8Check}), masking in place at any offset
+ * ({@link org.wsproxy.frames.Masking}), header writing ({@link org.wsproxy.frames.FrameHeader}) and
+ * close payloads ({@link org.wsproxy.frames.CloseFrames}). Nothing here holds a message or copies
+ * a payload; no engine uses it yet.
  */
 package org.wsproxy.frames;
