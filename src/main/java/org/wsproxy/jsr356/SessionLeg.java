@@ -53,6 +53,7 @@ final class SessionLeg implements Leg {
      */
     @Override
     public void send(Part part, Sent done) {
+        IOException failure = null;
         lock.lock();
         try {
             if (part.chars() != null) {
@@ -64,15 +65,19 @@ final class SessionLeg implements Leg {
             }
             lastWriteDone = System.nanoTime();
         } catch (IOException e) {
-            done.failed(e);
-            return;
+            failure = e;
         } catch (IllegalStateException closing) {
             // Dropped: the session is closing, and its close will be reported (see above).
         } finally {
             lock.unlock();
             afterWrite.run();
         }
-        done.sent();
+        // Told after the lock is released: a failure ends the relay, which closes both legs.
+        if (failure != null) {
+            done.failed(failure);
+        } else {
+            done.sent();
+        }
     }
 
     @Override
