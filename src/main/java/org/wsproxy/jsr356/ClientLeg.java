@@ -69,7 +69,7 @@ public final class ClientLeg extends Endpoint {
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         if (relay != null) {
-            relay.closed(Side.CLIENT, CloseCodes.of(closes.apply(closeReason)));
+            relay.closed(Side.CLIENT, closes.apply(closeReason));
         }
     }
 

@@ -1,10 +1,11 @@
 package org.wsproxy.jsr356;
 
 import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 import jakarta.websocket.CloseReason;
 
+import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
 
 /**
@@ -21,9 +22,9 @@ import org.wsproxy.relay.CloseCodes;
  * 1011 (a server's code in RFC 6455, which browsers cannot send) reaches its backend as 1001 on
  * Liberty. The README lists this under the known limitations.
  */
-public final class ContainerCloses implements UnaryOperator<CloseReason> {
+public final class ContainerCloses implements Function<CloseReason, Close> {
 
-    /** What containers that report a drop as 1006 need: nothing but the missing code filled in. */
+    /** What containers that report a drop as 1006 need: a close without a code taken as one (see CloseCodes.of). */
     public static final ContainerCloses STANDARD = new ContainerCloses(false);
 
     /** True where the container reports a dropped client connection as 1011. */
@@ -39,27 +40,14 @@ public final class ContainerCloses implements UnaryOperator<CloseReason> {
         return liberty ? new ContainerCloses(true) : STANDARD;
     }
 
+    /** @return the close as the relay takes it: a drop is 1006, with the container's reason kept for the access log */
     @Override
-    public CloseReason apply(CloseReason reported) {
-        int code = CloseCodes.code(reported);
-        String reason = reported == null || reported.getReasonPhrase() == null ? "" : reported.getReasonPhrase();
-        if (code == CloseCodes.ABNORMAL || (unexpectedConditionIsADrop && code == CloseCodes.INTERNAL_ERROR)) {
-            return abnormal(reason);
+    public Close apply(CloseReason reported) {
+        Close close = CloseCodes.of(reported);
+        if (unexpectedConditionIsADrop && close.code() == CloseCodes.INTERNAL_ERROR) {
+            return new Close(CloseCodes.ABNORMAL, close.reason());
         }
-        return reported;
-    }
-
-    /**
-     * A 1006 with the container's reason, kept for the access log and the status page. Eclipse's
-     * CloseReason refuses a reason over 123 bytes, which a container's own (an I/O error with
-     * IPv6 addresses) may be.
-     */
-    private static CloseReason abnormal(String reason) {
-        try {
-            return new CloseReason(CloseCodes.closeCode(CloseCodes.ABNORMAL), reason);
-        } catch (IllegalArgumentException tooLong) {
-            return new CloseReason(CloseCodes.closeCode(CloseCodes.ABNORMAL), "");
-        }
+        return close;
     }
 
     @Override

@@ -44,11 +44,11 @@ class ContainerClosesTest {
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of(TOMCAT));
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of("GlassFish Server Open Source Edition  7.0.21"));
         assertSame(ContainerCloses.STANDARD, ContainerCloses.of(null));
-        assertEquals(1006, CloseCodes.code(ContainerCloses.of("Open Liberty/26.0.0.5").apply(
-                new CloseReason(CloseCodes.closeCode(1011), LIBERTY_READ_ERROR))));
+        assertEquals(1006, ContainerCloses.of("Open Liberty/26.0.0.5").apply(
+                new CloseReason(CloseCodes.closeCode(1011), LIBERTY_READ_ERROR)).code());
     }
 
     private static int toBackend(String serverInfo, CloseReason reported) {
-        return CloseCodes.forward(CloseCodes.of(ContainerCloses.of(serverInfo).apply(reported)), Side.CLIENT).code();
+        return CloseCodes.forward(ContainerCloses.of(serverInfo).apply(reported), Side.CLIENT).code();
     }
 }
