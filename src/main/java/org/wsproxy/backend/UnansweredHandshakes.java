@@ -2,8 +2,6 @@ package org.wsproxy.backend;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +65,11 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
             UnansweredHandshakes.class.getName() + ".settled");
     private final ThreadPoolConfig workers;
     private final ThreadPoolConfig selectors;
-    /** GrizzlyClientSocket's static shared transport, its factory, and the filter's request; null if not found. */
-    private final Field sharedTransport;
-    private final Method createSharedTransport;
-    private final Field filterRequest;
-    /** The filter's ClientEngine; null if not found. */
-    private final Field filterEngine;
+    /**
+     * True if every Tyrus internal this needs was found (see TyrusInternals: the shared transport,
+     * its factory, the client filter's request and engine); false turns the probe off.
+     */
+    private final boolean usable;
     /** Guarded by {@code this}: the transport this probe is registered with, null before the first connection. */
     private TCPNIOTransport watched;
 
@@ -83,17 +80,13 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
     UnansweredHandshakes(ThreadPoolConfig workers, ThreadPoolConfig selectors) {
         this.workers = workers;
         this.selectors = selectors;
-        boolean found = TyrusInternals.SHARED_TRANSPORT != null && TyrusInternals.CREATE_SHARED_TRANSPORT != null
+        this.usable = TyrusInternals.SHARED_TRANSPORT != null && TyrusInternals.CREATE_SHARED_TRANSPORT != null
                 && TyrusInternals.FILTER_REQUEST != null && TyrusInternals.FILTER_ENGINE != null;
-        if (!found) {
+        if (!usable) {
             LOG.log(Level.WARNING, "This Tyrus version hides its transport differently; backend connections whose "
                     + "handshake times out (504) will stay open until the backend closes them, and a backend that drops "
                     + "the connection before answering will cost its client connectTimeout");
         }
-        this.sharedTransport = found ? TyrusInternals.SHARED_TRANSPORT : null;
-        this.createSharedTransport = found ? TyrusInternals.CREATE_SHARED_TRANSPORT : null;
-        this.filterRequest = found ? TyrusInternals.FILTER_REQUEST : null;
-        this.filterEngine = found ? TyrusInternals.FILTER_ENGINE : null;
     }
 
     /**
@@ -102,17 +95,17 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
      * so this runs before every connection (a volatile read when nothing changed).
      */
     void watch() {
-        if (sharedTransport == null) {
+        if (!usable) {
             return;
         }
         try {
-            TCPNIOTransport current = (TCPNIOTransport) sharedTransport.get(null);
+            TCPNIOTransport current = (TCPNIOTransport) TyrusInternals.SHARED_TRANSPORT.get(null);
             synchronized (this) {
                 if (current != null && current == watched) {
                     return;
                 }
                 if (current == null) {
-                    current = (TCPNIOTransport) createSharedTransport.invoke(null, workers, selectors);
+                    current = (TCPNIOTransport) TyrusInternals.CREATE_SHARED_TRANSPORT.invoke(null, workers, selectors);
                 }
                 if (watched != null) {
                     watched.getConnectionMonitoringConfig().removeProbes(this);
@@ -133,7 +126,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
      * @return true if a connection was found and closed
      */
     boolean close(Map<String, List<String>> requestHeaders) {
-        if (filterRequest == null || requestHeaders == null) {
+        if (!usable || requestHeaders == null) {
             return false;
         }
         for (Connection<?> connection : open) {
@@ -154,7 +147,7 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
 
     private boolean carries(Filter filter, Map<String, List<String>> requestHeaders) {
         try {
-            Object request = filterRequest.get(filter);
+            Object request = TyrusInternals.FILTER_REQUEST.get(filter);
             return request instanceof UpgradeRequest upgrade && upgrade.getHeaders() == requestHeaders;
         } catch (ReflectiveOperationException e) {
             return false;
@@ -188,13 +181,13 @@ final class UnansweredHandshakes extends ConnectionProbe.Adapter implements Auto
 
     /** Fails the handshake of {@code connection} if it had not been answered when the connection closed. */
     private void failUnansweredHandshake(Connection<?> connection) {
-        if (filterEngine == null || !(connection.getProcessor() instanceof FilterChain chain)) {
+        if (!usable || !(connection.getProcessor() instanceof FilterChain chain)) {
             return;
         }
         for (Filter filter : chain) {
             if (filter.getClass() == TyrusInternals.CLIENT_FILTER_CLASS) {
                 try {
-                    ClientEngine engine = (ClientEngine) filterEngine.get(filter);
+                    ClientEngine engine = (ClientEngine) TyrusInternals.FILTER_ENGINE.get(filter);
                     engine.processError(new ConnectException("backend closed the connection before answering the handshake"));
                 } catch (ReflectiveOperationException | IllegalStateException e) {
                     // IllegalStateException: the handshake completed meanwhile; the session's own close handles it.
