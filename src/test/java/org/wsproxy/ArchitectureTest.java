@@ -25,6 +25,31 @@ class ArchitectureTest {
         slices().matching("org.wsproxy.(*)..").should().beFreeOfCycles().check(PRODUCT);
     }
 
+    /**
+     * Only Tomcat's client leg of the frame engine knows Tomcat's connector, and it is loaded by
+     * name on Tomcat only (wire.ClientUpgrader): everything else runs on any container.
+     */
+    @Test
+    void onlyTheTomcatClientLegKnowsTomcat() {
+        noClasses().that().haveNameNotMatching("org\\.wsproxy\\.wire\\.Tomcat.*")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.coyote..", "org.apache.tomcat..",
+                        "org.apache.catalina..")
+                .check(PRODUCT);
+        noClasses().that().resideOutsideOfPackage("org.wsproxy.wire..")
+                .should().dependOnClassesThat().haveNameMatching("org\\.wsproxy\\.wire\\.Tomcat.*")
+                .check(PRODUCT);
+    }
+
+    /** The frame engine (wire, upstream, io, frames) uses no Tyrus, Grizzly or container WebSocket API. */
+    @Test
+    void theFrameEngineStandsOnItsOwn() {
+        noClasses().that().resideInAnyPackage("org.wsproxy.wire..", "org.wsproxy.upstream..", "org.wsproxy.io..",
+                        "org.wsproxy.frames..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.glassfish..", "jakarta.websocket..",
+                        "org.wsproxy.backend..", "org.wsproxy.jsr356..")
+                .check(PRODUCT);
+    }
+
     /** Only the backend client knows Tyrus and Grizzly, the library it is built on. */
     @Test
     void onlyTheBackendClientKnowsTyrusAndGrizzly() {

@@ -28,8 +28,12 @@ import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.client.SslEngineConfigurator;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientProperties;
+import org.glassfish.tyrus.core.MaskingKeyGenerator;
 import org.wsproxy.config.Route;
+import org.wsproxy.frames.MaskingKeys;
 import org.wsproxy.relay.CloseCodes;
+import org.wsproxy.upstream.BackendFailure;
+import org.wsproxy.upstream.BackendHandshake;
 
 /**
  * Opens backend connections for every route of one application.
@@ -73,7 +77,7 @@ public final class BackendConnector implements AutoCloseable {
     /** Tyrus's per-session timers for every route: one thread, as the tasks are short. */
     private final TyrusTimer tyrusTimer;
     /** The masking keys of every backend connection of the application. */
-    private final MaskingKeys maskingKeys = new MaskingKeys();
+    private final MaskingKeyGenerator maskingKeys = new MaskingKeys()::nextInt;
     /** Backend connections that sent their close and wait for the backend's answer. */
     private final ClosingHandshake.Awaiting awaitingAnswers = new ClosingHandshake.Awaiting();
     /** Closes what Tyrus leaves open after a handshake timeout. */
@@ -149,7 +153,7 @@ public final class BackendConnector implements AutoCloseable {
                 unanswered.close(headers.request());
             }
             headers.release();
-            throw BackendFailure.classify(e, timedOut, route.trustStore());
+            throw TyrusFailures.classify(e, timedOut, route.trustStore());
         }
         // The handshake was written on this (container) thread.
         GrizzlyThreadLocals.release();

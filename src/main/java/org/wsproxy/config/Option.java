@@ -105,6 +105,11 @@ final class Option<T> {
             Durations::parse, "probe each backend with a WebSocket handshake this often; a backend out of"
             + " rotation comes back when it answers; 0 = off");
 
+    static final Option<Engine> ENGINE = new Option<>("engine", Kind.OPTIONAL, null, Engine::parse,
+            "what carries the route's connections: frames (relayed below the WebSocket APIs) or jsr356 (the"
+            + " container's WebSocket server and a Tyrus client); unset = frames where the container supports it,"
+            + " else jsr356");
+
     private final String name;
     private final Kind kind;
     private final String defaultText;

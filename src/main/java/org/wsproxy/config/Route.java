@@ -48,6 +48,8 @@ public final class Route {
     private final boolean backendCompression;
     /** Peers whose X-Forwarded-For (and -Proto, -Host, -Port) are believed; empty = none. */
     private final AddressBlocks trustedProxies;
+    /** Null when not set: the container's support decides (see server.Engines). */
+    private final Engine engine;
     /** "name=value" of each option set to something other than its default, for toString(). */
     private final String nonDefaults;
 
@@ -82,7 +84,13 @@ public final class Route {
         this.forwardUser = get(values, Option.FORWARD_USER);
         this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
         this.trustedProxies = get(values, Option.TRUSTED_PROXIES);
+        this.engine = get(values, Option.ENGINE);
         this.nonDefaults = nonDefaults;
+    }
+
+    /** The engine the route asked for, empty when it left the choice to wsproxy. */
+    public Optional<Engine> engine() {
+        return Optional.ofNullable(engine);
     }
 
     @SuppressWarnings("unchecked") // RouteDraft stores each value under the option that parsed it

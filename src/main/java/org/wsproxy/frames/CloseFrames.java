@@ -52,4 +52,28 @@ public final class CloseFrames {
         }
         return new Valid(code, StandardCharsets.UTF_8.decode(reason).toString());
     }
+
+    /** RFC 6455 section 5.5: a control frame's payload is at most 125 bytes, so a close reason at most 123. */
+    public static final int MAX_REASON_BYTES = 123;
+
+    /**
+     * The payload of a close frame: none for 1005 (no status, which is never sent), else the code
+     * and the reason, cut to {@link #MAX_REASON_BYTES} at a character boundary.
+     */
+    public static byte[] payload(int code, String reason) {
+        if (code == CloseCodes.NO_STATUS) {
+            return new byte[0];
+        }
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, MAX_REASON_BYTES);
+        // Back off to the start of a character: continuation bytes are 10xxxxxx.
+        while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+            length--;
+        }
+        byte[] payload = new byte[2 + length];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, length);
+        return payload;
+    }
 }

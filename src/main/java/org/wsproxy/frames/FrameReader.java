@@ -70,6 +70,8 @@ public final class FrameReader {
     /** Payload bytes of the current frame delivered so far. */
     private long offset;
     private Violation violation;
+    /** Set by {@link #stop()} from a callback, cleared by the next {@link #read}. */
+    private boolean stopped;
 
     /**
      * @param masksRequired true when reading a client's frames, false when reading a server's
@@ -86,13 +88,14 @@ public final class FrameReader {
 
     /**
      * Reads every byte of {@code in} from its position to its limit (the position ends at the limit,
-     * or where a violation was found).
+     * where a violation was found, or where a callback called {@link #stop()}).
      *
      * @return null, or the violation that stopped the reading (and every later call)
      */
     public Violation read(ByteBuffer in) {
+        stopped = false;
         // A frame with an empty payload ends as soon as its header is read, even with no byte left.
-        while (violation == null && (in.hasRemaining() || (step == Step.PAYLOAD && length == 0))) {
+        while (violation == null && !stopped && (in.hasRemaining() || (step == Step.PAYLOAD && length == 0))) {
             switch (step) {
                 case FIRST -> first(in.get() & 0xFF);
                 case SECOND -> second(in.get() & 0xFF);
@@ -115,6 +118,15 @@ public final class FrameReader {
             }
         }
         return violation;
+    }
+
+    /**
+     * Called from a callback: {@link #read} returns once that callback does, with the bytes not read
+     * yet left in its buffer, for a later call to go on from. The caller stops while the bytes it was
+     * given wait to be written (backpressure), or when what it was given broke its own rules.
+     */
+    public void stop() {
+        stopped = true;
     }
 
     private void first(int b) {

@@ -60,8 +60,15 @@ final class Direction implements Leg.Sent {
         traffic.passed(size, part.last());
         sending.set(SENDING);
         to.send(part, this);
-        if (sending.compareAndSet(SENDING, PAUSED)) {
-            relay.leg(from).pauseReading();
+        if (sending.get() == SENDING) {
+            // Paused before PAUSED is published: a completion that sees PAUSED then resumes a leg
+            // already paused. Published after, a completion on another thread could resume first
+            // and the pause would come last, for good (found by the frame engine's flood test).
+            Leg source = relay.leg(from);
+            source.pauseReading();
+            if (!sending.compareAndSet(SENDING, PAUSED)) {
+                source.resumeReading();
+            }
         }
     }
 
@@ -74,7 +81,10 @@ final class Direction implements Leg.Sent {
 
     @Override
     public void failed(IOException error) {
-        sending.set(IDLE);
+        // The source reads again: the relay now closes it, and its peer's answer must be read.
+        if (sending.getAndSet(IDLE) == PAUSED) {
+            relay.leg(from).resumeReading();
+        }
         relay.sendFailed(from.other(), error);
     }
 

@@ -15,7 +15,6 @@ import java.lang.System.Logger.Level;
 final class LegCloser {
 
     /** The relay's logger: these lines are about a relay's legs, and operators filter on it. */
-    /** The relay's logger: these lines are about a relay's legs, and operators filter on it. */
     private static final Logger LOG = System.getLogger(Relay.class.getName());
 
     private LegCloser() {

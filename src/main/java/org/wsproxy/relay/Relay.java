@@ -385,6 +385,12 @@ public final class Relay {
         }
     }
 
+    /** For diagnosis: the state, each leg's reported close and the leg itself. */
+    public synchronized String describe() {
+        return "Relay[" + id + ", " + state + ", client " + clientClose + " " + client + ", backend " + backendClose + " "
+                + backend + "]";
+    }
+
     @Override
     public String toString() {
         return "Relay[" + id + ", " + state + "]";

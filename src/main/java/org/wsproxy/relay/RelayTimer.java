@@ -28,7 +28,7 @@ public final class RelayTimer {
         this.runner = runner;
     }
 
-    ScheduledFuture<?> schedule(Runnable check, long delay, TimeUnit unit) {
+    public ScheduledFuture<?> schedule(Runnable check, long delay, TimeUnit unit) {
         return scheduler.schedule(() -> runner.execute(check), delay, unit);
     }
 }

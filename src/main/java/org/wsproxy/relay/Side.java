@@ -11,7 +11,7 @@ public enum Side {
         return this == CLIENT ? BACKEND : CLIENT;
     }
 
-    String label() {
+    public String label() {
         return this == CLIENT ? "client" : "backend";
     }
 }

@@ -13,8 +13,8 @@ import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.wsproxy.backend.BackendHandshake;
 import org.wsproxy.config.Route;
+import org.wsproxy.upstream.BackendHandshake;
 
 /**
  * Turns a client's handshake request into the backend's: the URL, the end-to-end headers and the

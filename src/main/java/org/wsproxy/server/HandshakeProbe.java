@@ -13,12 +13,12 @@ import jakarta.websocket.Session;
 
 import org.wsproxy.backend.BackendConnection;
 import org.wsproxy.backend.BackendConnector;
-import org.wsproxy.backend.BackendFailure;
-import org.wsproxy.backend.BackendHandshake;
 import org.wsproxy.config.Route;
 import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.HealthChecks;
 import org.wsproxy.relay.CloseCodes;
+import org.wsproxy.upstream.BackendFailure;
+import org.wsproxy.upstream.BackendHandshake;
 
 /**
  * The health check's probe: a WebSocket handshake to the backend's URL, as configured (no client

@@ -3,7 +3,6 @@ package org.wsproxy.server;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,14 +25,6 @@ import org.wsproxy.jsr356.ContainerCloses;
 final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator {
 
     private final ContainerCloses closes;
-
-    /**
-     * Backend response headers that describe the backend's own connection or handshake and so are
-     * not passed on to the client's 101.
-     */
-    private static final Set<String> NOT_PASSED_BACK = Set.of(
-            "connection", "upgrade", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions",
-            "sec-websocket-version", "content-length", "transfer-encoding", "keep-alive", "date", "server");
 
     ProxyEndpointConfigurator(ContainerCloses closes) {
         this.closes = closes;
@@ -87,7 +78,7 @@ final class ProxyEndpointConfigurator extends ServerEndpointConfig.Configurator 
         handoff.claimed = true;
         sec.getUserProperties().put(ClientLeg.RELAY_KEY, handoff.relay);
         for (Map.Entry<String, List<String>> header : handoff.responseHeaders.entrySet()) {
-            if (!NOT_PASSED_BACK.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (BackendResponses.passedBack(header.getKey())) {
                 response.getHeaders().put(header.getKey(), header.getValue());
             }
         }

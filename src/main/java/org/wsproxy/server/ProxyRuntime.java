@@ -19,7 +19,10 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.wsproxy.backend.BackendConnector;
+import org.wsproxy.config.Engine;
 import org.wsproxy.config.Route;
+import org.wsproxy.frames.MaskingKeys;
+import org.wsproxy.io.IoLoops;
 import org.wsproxy.jsr356.ClientLeg;
 import org.wsproxy.jsr356.ContainerCloses;
 import org.wsproxy.pool.BackendPool;
@@ -28,6 +31,9 @@ import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.RelayRegistry;
 import org.wsproxy.relay.RelayTimer;
+import org.wsproxy.upstream.Dialer;
+import org.wsproxy.upstream.Resolver;
+import org.wsproxy.wire.ClientUpgrader;
 
 /**
  * Everything wsproxy holds for one application, kept as a servlet context attribute (never in a
@@ -70,6 +76,12 @@ public final class ProxyRuntime {
     private final Map<String, RouteHandler> handlers = new LinkedHashMap<>();
     private final Map<String, ServerEndpointConfig> endpointConfigs = new LinkedHashMap<>();
     private final BackendConnector backends;
+    /** The frame engine's I/O threads; null when no route uses the frame engine. */
+    private final IoLoops loops;
+    private final Dialer dialer = new Dialer(Resolver.SYSTEM);
+    private final MaskingKeys maskingKeys = new MaskingKeys();
+    /** How the frame engine takes client connections over from this container. */
+    private final ClientUpgrader upgrader;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ThreadPoolExecutor checks;
     private final RelayTimer timer;
@@ -89,10 +101,13 @@ public final class ProxyRuntime {
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     /**
-     * @param closes what the container reports of clients' closes, made what the relay expects
+     * @param engines the engine of each route, by route name
+     * @param closes  what the container reports of clients' closes, made what the relay expects
      */
-    ProxyRuntime(String name, Map<String, Route> routesByServlet, ClassLoader appClassLoader, ContainerCloses closes) {
+    ProxyRuntime(String name, Map<String, Route> routesByServlet, Map<String, Engines.Choice> engines,
+                 ClassLoader appClassLoader, ContainerCloses closes, ClientUpgrader upgrader) {
         this.name = name;
+        this.upgrader = upgrader;
         this.backends = new BackendConnector(appClassLoader);
         // One thread keeps the time for the idle, ping and handoff checks of every relay of the
         // application; the checks run on a small pool (see RelayTimer for why).
@@ -108,9 +123,11 @@ public final class ProxyRuntime {
             Route route = entry.getValue();
             BackendPool pool = new BackendPool(route);
             pools.put(route.name(), pool);
-            handlers.put(entry.getKey(), new RouteHandler(pool, this));
+            handlers.put(entry.getKey(), new RouteHandler(pool, this, engines.get(route.name())));
             endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++, closes));
         }
+        boolean frames = engines.values().stream().anyMatch(choice -> choice.engine() == Engine.FRAMES);
+        this.loops = frames ? new IoLoops("wsproxy-io" + name) : null;
         List<BackendPool> allPools = pools();
         if (HealthChecks.wanted(allPools)) {
             int threads = Math.min(MAX_HEALTH_CHECK_THREADS, HealthChecks.probedBackends(allPools));
@@ -201,6 +218,23 @@ public final class ProxyRuntime {
         return timer;
     }
 
+    Dialer dialer() {
+        return dialer;
+    }
+
+    ClientUpgrader upgrader() {
+        return upgrader;
+    }
+
+    MaskingKeys maskingKeys() {
+        return maskingKeys;
+    }
+
+    /** The frame engine's I/O loops; only routes on the frame engine ask. */
+    IoLoops loops() {
+        return loops;
+    }
+
     private static ThreadFactory daemon(String prefix, ClassLoader appClassLoader) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
@@ -271,5 +305,8 @@ public final class ProxyRuntime {
             Thread.currentThread().interrupt();
         }
         backends.close();
+        if (loops != null) {
+            loops.close();
+        }
     }
 }

@@ -12,20 +12,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 
 import org.wsproxy.backend.BackendConnection;
-import org.wsproxy.backend.BackendFailure;
-import org.wsproxy.backend.BackendHandshake;
+import org.wsproxy.config.Engine;
 import org.wsproxy.config.Route;
+import org.wsproxy.frames.Handshakes;
 import org.wsproxy.jsr356.BackendLeg;
 import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.BackendPool;
 import org.wsproxy.relay.ConnectionInfo;
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelaySettings;
+import org.wsproxy.upstream.BackendFailure;
+import org.wsproxy.upstream.BackendHandshake;
+import org.wsproxy.upstream.Dialed;
+import org.wsproxy.wire.DeflateParams;
+import org.wsproxy.wire.SocketLeg;
 
 /**
  * Answers the handshakes of one route. Everything here happens before the client's 101, so every
@@ -46,11 +52,16 @@ public final class RouteHandler {
      */
     static final int RETRY_AFTER_SECONDS = 5;
 
+    /** Bytes a compressed client message may inflate to on a route without maxMessageSize: 64 MiB. */
+    static final long MAX_INFLATED_BYTES = 64L * 1024 * 1024;
+
     private final Route route;
     private final BackendPool pool;
     private final ProxyRuntime runtime;
     private final RelaySettings settings;
     private final ConnectionLimit connections;
+    /** The engine carrying this route's connections, and why (see {@link Engines}). */
+    private final Engines.Choice engine;
     /**
      * True from the first handshake refused for maxConnections until one is let through again, so
      * that a full route logs one warning rather than one per refused client.
@@ -59,8 +70,9 @@ public final class RouteHandler {
     /** Likewise for a route with no backend in rotation. */
     private final AtomicBoolean noneUpLogged = new AtomicBoolean();
 
-    RouteHandler(BackendPool pool, ProxyRuntime runtime) {
+    RouteHandler(BackendPool pool, ProxyRuntime runtime, Engines.Choice engine) {
         this.route = pool.route();
+        this.engine = engine;
         this.pool = pool;
         this.runtime = runtime;
         this.settings = new RelaySettings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
@@ -70,6 +82,11 @@ public final class RouteHandler {
 
     public Route route() {
         return route;
+    }
+
+    /** The engine carrying this route's connections. */
+    public Engine engine() {
+        return engine.engine();
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -143,7 +160,11 @@ public final class RouteHandler {
                 }
                 placeTaken = true;
                 backend.succeeded();
-                upgrade(request, response, client, backend, attempt);
+                if (attempt.frames() != null) {
+                    upgradeFrames(request, response, client, backend, attempt);
+                } else {
+                    upgrade(request, response, client, backend, attempt);
+                }
                 return;
             }
             Backend last = backend;
@@ -152,6 +173,7 @@ public final class RouteHandler {
                     ? Level.WARNING : Level.DEBUG;
             LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + last + "]: "
                     + f.getMessage() + "; answering the client with " + f.status(), f.getCause());
+            BackendResponses.copy(f.headers(), response);
             refuse(response, last, f.status(), f.getMessage());
         } finally {
             if (!placeTaken) {
@@ -160,8 +182,14 @@ public final class RouteHandler {
         }
     }
 
-    /** A relay whose backend leg opened, waiting for the client's upgrade. */
-    private record Attempt(Relay relay, BackendConnection backend) {
+    /**
+     * A relay whose backend leg opened, waiting for the client's upgrade.
+     *
+     * @param backend the jsr356 engine's backend session, null on the frame engine
+     * @param frames  the frame engine's backend leg, null on jsr356
+     */
+    private record Attempt(Relay relay, BackendConnection backend, SocketLeg frames, String subprotocol,
+                           Map<String, List<String>> responseHeaders) {
     }
 
     /**
@@ -179,8 +207,11 @@ public final class RouteHandler {
         Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), release);
         runtime.relays().add(relay, route.drainTime());
         try {
+            if (engine.engine() == Engine.FRAMES) {
+                return dial(relay, handshake, timeout);
+            }
             BackendConnection opened = runtime.backends().connect(route, handshake, timeout, new BackendLeg(relay));
-            return new Attempt(relay, opened);
+            return new Attempt(relay, opened, null, opened.subprotocol(), opened.responseHeaders());
         } catch (BackendFailure failure) {
             release.leavePlace();
             relay.abandon();
@@ -188,10 +219,83 @@ public final class RouteHandler {
         }
     }
 
+    /** The frame engine's backend connection: dialed here, its leg open before the client's 101. */
+    private Attempt dial(Relay relay, BackendHandshake handshake, Duration timeout) throws BackendFailure {
+        Dialed dialed = runtime.dialer().dial(handshake, timeout);
+        SocketLeg leg;
+        try {
+            leg = new SocketLeg(relay, runtime.timer(), runtime.maskingKeys(), dialed.channel(), runtime.loops().next(),
+                    dialed.leftover());
+        } catch (IOException e) {
+            closeQuietly(dialed);
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend connection failed: "
+                    + BackendFailure.describe(e), e, true);
+        }
+        relay.backendOpened(leg);
+        return new Attempt(relay, null, leg, dialed.subprotocol(), dialed.responseHeaders());
+    }
+
+    private static void closeQuietly(Dialed dialed) {
+        try {
+            dialed.channel().close();
+        } catch (IOException e) {
+            // Never used.
+        }
+    }
+
+    /**
+     * The frame engine's client upgrade: the 101 is written here, and the container hands the
+     * connection to the leg once it is out.
+     */
+    private void upgradeFrames(HttpServletRequest request, HttpServletResponse response, ClientAddress client,
+                               Backend backend, Attempt attempt) throws IOException {
+        boolean upgraded = false;
+        try {
+            response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+            BackendResponses.copy(attempt.responseHeaders(), response);
+            response.setHeader("Upgrade", "websocket");
+            response.setHeader("Connection", "Upgrade");
+            response.setHeader("Sec-WebSocket-Accept", Handshakes.accept(request.getHeader("Sec-WebSocket-Key")));
+            if (!attempt.subprotocol().isEmpty()) {
+                response.setHeader("Sec-WebSocket-Protocol", attempt.subprotocol());
+            }
+            // The client leg's extensions are wsproxy's own to negotiate, as the container's are on jsr356.
+            DeflateParams deflate = DeflateParams.negotiate(Collections.list(request.getHeaders("Sec-WebSocket-Extensions")))
+                    .orElse(null);
+            if (deflate != null) {
+                response.setHeader("Sec-WebSocket-Extensions", deflate.response());
+            }
+            runtime.upgrader().upgrade(request, attempt.relay(), runtime.timer(), attempt.frames(), deflate, inflateLimit());
+            upgraded = true;
+        } catch (IOException | ServletException | RuntimeException e) {
+            LOG.log(Level.WARNING, "route [" + route.name() + "]: client [" + client + "]: the container could not upgrade "
+                    + "the client connection", e);
+            if (!response.isCommitted()) {
+                response.reset();
+                refuse(response, backend, 500, "upgrade failed");
+            }
+        } finally {
+            if (!upgraded) {
+                attempt.relay().abandon();
+            }
+        }
+        if (upgraded) {
+            runtime.observers().handshake(route, backend, 101);
+        }
+    }
+
+    /**
+     * The most bytes a compressed client message may inflate to: maxMessageSize, else 64 MiB, so
+     * that a few KiB on the wire cannot make wsproxy produce gigabytes for the backend.
+     */
+    private long inflateLimit() {
+        return route.maxMessageSize() > 0 ? route.maxMessageSize() : MAX_INFLATED_BYTES;
+    }
+
     /** Hands the relay to the container, which upgrades the client and opens its leg. */
     private void upgrade(HttpServletRequest request, HttpServletResponse response, ClientAddress client, Backend backend,
                          Attempt attempt) throws IOException {
-        Handoff handoff = new Handoff(attempt.relay(), attempt.backend().subprotocol(), attempt.backend().responseHeaders());
+        Handoff handoff = new Handoff(attempt.relay(), attempt.subprotocol(), attempt.responseHeaders());
         Handoff.begin(handoff);
         try {
             runtime.serverContainer().upgradeHttpToWebSocket(request, response, runtime.endpointConfig(route), Map.of());

@@ -20,6 +20,7 @@ import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
 import org.wsproxy.jsr356.ContainerCloses;
+import org.wsproxy.wire.ClientUpgrader;
 
 /**
  * Reads the routes when the application starts and fails the deployment on a bad value.
@@ -52,6 +53,7 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             params.put(name, context.getInitParameter(name));
         }
         Map<String, Route> routesByServlet = new LinkedHashMap<>();
+        Map<String, Engines.Choice> engines = new LinkedHashMap<>();
         ProxySettings settings;
         try {
             settings = ProxySettings.fromContextParams(params);
@@ -65,6 +67,9 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             List<Route> all = new ArrayList<>(routesByServlet.values());
             all.addAll(formA);
             RouteConfig.checkUniquePaths(all);
+            for (Route route : all) {
+                engines.put(route.name(), Engines.choose(route, context.getServerInfo()));
+            }
             for (Route route : formA) {
                 String servletName = SERVLET_PREFIX + route.name();
                 ServletRegistration.Dynamic registration = context.addServlet(servletName, SERVLET_CLASS);
@@ -84,7 +89,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             throw new ServletException("wsproxy" + app + ": " + e.getMessage(), e);
         }
         ContainerCloses closes = ContainerCloses.of(context.getServerInfo());
-        ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, context.getClassLoader(), closes);
+        ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, engines, context.getClassLoader(), closes,
+                ClientUpgrader.forContainer(context.getServerInfo()));
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
         // Before ProxyLifecycle: the metrics then close after the runtime has stopped.
         for (ProxyExtension extension : ServiceLoader.load(ProxyExtension.class, WsProxyInitializer.class.getClassLoader())) {
@@ -96,7 +102,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
                     + "wsproxy.route.<name>.path (e.g. /chat/*) and wsproxy.route.<name>.backend (e.g. ws://10.0.0.5:9000/chat)");
         }
         for (Route route : routesByServlet.values()) {
-            LOG.log(Level.INFO, "wsproxy" + app + ": " + route);
+            Engines.Choice engine = engines.get(route.name());
+            LOG.log(Level.INFO, "wsproxy" + app + ": " + route + "; engine " + engine.engine() + " (" + engine.why() + ")");
         }
         if (closes != ContainerCloses.STANDARD) {
             LOG.log(Level.INFO, "wsproxy" + app + ": " + context.getServerInfo() + " reports a client's dropped connection as"

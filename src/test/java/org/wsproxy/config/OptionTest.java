@@ -43,7 +43,7 @@ class OptionTest {
     void everyOptionIsSupported() {
         String names = Option.supportedNames();
         assertTrue(names.startsWith("backend, forwardPath, forwardQuery, allowedOrigins, dropHeaders"), names);
-        assertTrue(names.endsWith("drainTime, trustedProxies, balance, maxFails, failTimeout, healthCheckInterval"), names);
+        assertTrue(names.endsWith("drainTime, trustedProxies, balance, maxFails, failTimeout, healthCheckInterval, engine"), names);
     }
 
     @Test

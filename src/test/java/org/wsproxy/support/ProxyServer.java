@@ -10,6 +10,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.tomcat.websocket.server.WsSci;
 import org.wsproxy.WebSocketProxyServlet;
 import org.wsproxy.metrics.MetricsServlet;
+import org.wsproxy.relay.Relay;
 import org.wsproxy.server.HealthServlet;
 import org.wsproxy.server.IndexServlet;
 import org.wsproxy.server.ProxyRuntime;
@@ -21,6 +22,9 @@ import org.wsproxy.status.StatusServlet;
  * context-params (form A) and servlet declarations with init-params (form B).
  */
 public final class ProxyServer implements AutoCloseable {
+
+    /** The system property naming the engine the suites run on; unset = wsproxy's default. */
+    public static final String ENGINE_PROPERTY = "wsproxy.test.engine";
 
     /** The role of the user of {@link Builder#basicAuth}, which its security-constraint requires. */
     private static final String BASIC_AUTH_ROLE = "wsproxy-user";
@@ -173,6 +177,10 @@ public final class ProxyServer implements AutoCloseable {
         while (openRelays() > left && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        if (openRelays() > left) {
+            // For the failure's diagnosis: the state of each relay still held, and of its legs.
+            System.err.println("relays still held: " + runtime().relays().open().stream().map(Relay::describe).toList());
+        }
         return openRelays();
     }
 
@@ -206,6 +214,12 @@ public final class ProxyServer implements AutoCloseable {
             // As the WAR's web.xml does: Tomcat's per-connection message buffers (see webapp/WEB-INF/web.xml).
             contextParams.put("org.apache.tomcat.websocket.binaryBufferSize", "4096");
             contextParams.put("org.apache.tomcat.websocket.textBufferSize", "4096");
+            // The wire-level suites run once per engine (see the pom's surefire executions): the
+            // engine under test is every route's unless a test names one for its route.
+            String engine = System.getProperty(ENGINE_PROPERTY);
+            if (engine != null && !engine.isEmpty()) {
+                contextParams.put("wsproxy.engine", engine);
+            }
         }
 
         public Builder contextPath(String path) {

@@ -117,6 +117,10 @@ final class Peers implements AutoCloseable {
                 Map.of("@BACKEND_PORT@", Integer.toString(backendPort)));
         Files.copy(benchDir.resolve("tomcat/setenv.sh"), base.resolve("bin/setenv.sh"));
         Files.copy(war, base.resolve("webapps/wsproxy.war"));
+        // The same WAR once more, every route on the jsr356 engine, for both engines in one run.
+        fill(benchDir.resolve("tomcat/wsproxy-jsr356.xml"), base.resolve("conf/Catalina/localhost/wsproxy-jsr356.xml"),
+                Map.of("@BACKEND_PORT@", Integer.toString(backendPort)));
+        Files.copy(war, base.resolve("webapps/wsproxy-jsr356.war"));
         Process p = start("tomcat", List.of(catalinaHome.resolve("bin/catalina.sh").toString(), "run"),
                 Map.of("CATALINA_HOME", catalinaHome.toString(), "CATALINA_BASE", base.toString(),
                         "JAVA_HOME", System.getProperty("java.home"), "JAVA_OPTS", extraJvmOptions));

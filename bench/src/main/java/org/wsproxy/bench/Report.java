@@ -11,7 +11,7 @@ import java.util.Map;
 /** Writes a run's figures as a Markdown table and an SVG chart of the ratios to nginx. */
 final class Report {
 
-    static final List<String> PEERS = List.of("direct", "nginx", "haproxy", "scg", "wsproxy");
+    static final List<String> PEERS = List.of("direct", "nginx", "haproxy", "scg", "wsproxy", "jsr356");
 
     private Report() {
     }

@@ -16,18 +16,18 @@ import org.glassfish.tyrus.core.HandshakeException;
 import org.junit.jupiter.api.Test;
 
 /** How what the Tyrus client throws becomes the client's HTTP status, and Tyrus quirks undone. */
-class BackendFailureTest {
+class TyrusFailuresTest {
 
     @Test
     void failuresAreClassified() {
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new ConnectException("refused")), false, java.util.Optional.empty()).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new UnknownHostException("nowhere")), false, java.util.Optional.empty()).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("x", new SSLHandshakeException("untrusted")), false, java.util.Optional.empty()).status());
-        assertEquals(403, BackendFailure.classify(new DeploymentException("x", new HandshakeException(403, "no")), false, java.util.Optional.empty()).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("Handshake response not received."), false, java.util.Optional.empty()).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("x", new TimeoutException()), false, java.util.Optional.empty()).status());
-        assertEquals(504, BackendFailure.classify(new DeploymentException("something"), true, java.util.Optional.empty()).status());
-        assertEquals(502, BackendFailure.classify(new DeploymentException("something"), false, java.util.Optional.empty()).status());
+        assertEquals(502, TyrusFailures.classify(new DeploymentException("x", new ConnectException("refused")), false, java.util.Optional.empty()).status());
+        assertEquals(502, TyrusFailures.classify(new DeploymentException("x", new UnknownHostException("nowhere")), false, java.util.Optional.empty()).status());
+        assertEquals(502, TyrusFailures.classify(new DeploymentException("x", new SSLHandshakeException("untrusted")), false, java.util.Optional.empty()).status());
+        assertEquals(403, TyrusFailures.classify(new DeploymentException("x", new HandshakeException(403, "no")), false, java.util.Optional.empty()).status());
+        assertEquals(504, TyrusFailures.classify(new DeploymentException("Handshake response not received."), false, java.util.Optional.empty()).status());
+        assertEquals(504, TyrusFailures.classify(new DeploymentException("x", new TimeoutException()), false, java.util.Optional.empty()).status());
+        assertEquals(504, TyrusFailures.classify(new DeploymentException("something"), true, java.util.Optional.empty()).status());
+        assertEquals(502, TyrusFailures.classify(new DeploymentException("something"), false, java.util.Optional.empty()).status());
     }
 
     @Test

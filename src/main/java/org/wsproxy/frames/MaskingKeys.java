@@ -1,10 +1,8 @@
-package org.wsproxy.backend;
+package org.wsproxy.frames;
 
 import java.nio.ByteBuffer;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-
-import org.glassfish.tyrus.core.MaskingKeyGenerator;
 
 /**
  * The masking keys of the frames wsproxy sends to backends: {@link SecureRandom} output, drawn a
@@ -19,13 +17,13 @@ import org.glassfish.tyrus.core.MaskingKeyGenerator;
  * keys come from the JDK's DRBG (NIST SP 800-90A Hash_DRBG, seeded and reseeded by the JDK),
  * drawn 4 KiB at a time: about 9 ns per key, and one lock per frame that is held for nanoseconds.
  * <p>
- * One instance serves every backend connection of the application, from whichever thread writes a
- * frame.
+ * One instance serves every backend connection of the application, of both engines, from whichever
+ * thread writes a frame.
  */
-final class MaskingKeys implements MaskingKeyGenerator {
+public final class MaskingKeys {
 
     /** Bytes drawn from the generator at a time: 1,024 keys. */
-    static final int BLOCK_BYTES = 4096;
+    public static final int BLOCK_BYTES = 4096;
 
     private final SecureRandom random = drbg();
     /** Keys not handed out yet, between position and limit; guarded by {@code this}. */
@@ -40,7 +38,7 @@ final class MaskingKeys implements MaskingKeyGenerator {
         }
     }
 
-    @Override
+    /** The next masking key. */
     public synchronized int nextInt() {
         if (!block.hasRemaining()) {
             random.nextBytes(block.array());

@@ -1,4 +1,4 @@
-package org.wsproxy.backend;
+package org.wsproxy.frames;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

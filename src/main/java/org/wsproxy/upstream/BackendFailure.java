@@ -1,21 +1,14 @@
-package org.wsproxy.backend;
+package org.wsproxy.upstream;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
-
-import javax.net.ssl.SSLException;
-
-import org.glassfish.tyrus.core.HandshakeException;
 
 /**
  * Why a backend connection could not be opened, as the HTTP status the client gets, and whether
@@ -33,16 +26,30 @@ public final class BackendFailure extends Exception {
 
     private final int status;
     private final boolean backendFailed;
+    /** The backend's answer's header fields when it refused the handshake, else empty. */
+    private final transient Map<String, List<String>> headers;
 
     /**
      * @param backendFailed true when the backend could not be reached or did not answer in time, so
      *                      another backend may do better; false when it answered, or the fault is
      *                      the route's own (a trust store that cannot be loaded)
      */
-    BackendFailure(int status, String message, Throwable cause, boolean backendFailed) {
+    public BackendFailure(int status, String message, Throwable cause, boolean backendFailed) {
+        this(status, message, cause, backendFailed, Map.of());
+    }
+
+    /** @param headers the header fields of the backend's refusal, which the client's answer carries on */
+    public BackendFailure(int status, String message, Throwable cause, boolean backendFailed,
+                          Map<String, List<String>> headers) {
         super(message, cause);
         this.status = status;
         this.backendFailed = backendFailed;
+        this.headers = headers;
+    }
+
+    /** The header fields of the backend's refusal (case-insensitive names), empty when there was none. */
+    public Map<String, List<String>> headers() {
+        return headers;
     }
 
     /** True when the backend failed: refused, unreachable, reset, TLS failed or timed out. */
@@ -53,37 +60,6 @@ public final class BackendFailure extends Exception {
     /** @return the HTTP status to answer the client's handshake with */
     public int status() {
         return status;
-    }
-
-    /**
-     * Classifies what the Tyrus client threw.
-     *
-     * @param error      the exception from connectToServer
-     * @param timeout    true if the connect time budget was used up
-     * @param trustStore the route's trustStore, named when the backend's certificate is not trusted
-     */
-    static BackendFailure classify(Throwable error, boolean timeout, Optional<Path> trustStore) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof HandshakeException he && he.getHttpStatusCode() >= 300) {
-                return new BackendFailure(he.getHttpStatusCode(), "backend answered the handshake with HTTP "
-                        + he.getHttpStatusCode(), error, false);
-            }
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof UnresolvedAddressException || t instanceof NoRouteToHostException) {
-                return new BackendFailure(BAD_GATEWAY, "backend unreachable: " + describe(t), error, true);
-            }
-            if (t instanceof SSLException) {
-                return new BackendFailure(BAD_GATEWAY, "TLS handshake with backend failed: " + tlsProblem(t, trustStore), error, true);
-            }
-            if (t instanceof TimeoutException) {
-                return new BackendFailure(GATEWAY_TIMEOUT, "backend did not answer in time", error, true);
-            }
-        }
-        String message = String.valueOf(error.getMessage());
-        if (timeout || message.contains(TyrusInternals.HANDSHAKE_TIMEOUT_MESSAGE)) {
-            return new BackendFailure(GATEWAY_TIMEOUT, "backend did not finish its handshake within connectTimeout", error, true);
-        }
-        return new BackendFailure(BAD_GATEWAY, "backend connection failed: " + describe(rootCause(error)), error, true);
     }
 
     /**
@@ -103,7 +79,7 @@ public final class BackendFailure extends Exception {
      * </ul>
      * Anything else (a protocol or cipher mismatch, a client certificate demanded) keeps JSSE's words.
      */
-    private static String tlsProblem(Throwable ssl, Optional<Path> trustStore) {
+    public static String tlsProblem(Throwable ssl, Optional<Path> trustStore) {
         for (Throwable t = ssl; t != null; t = t.getCause()) {
             if (t instanceof CertPathBuilderException) {
                 String store = trustStore.map(path -> "trustStore [" + path + "]").orElse(
@@ -125,7 +101,7 @@ public final class BackendFailure extends Exception {
         return describe(ssl);
     }
 
-    private static Throwable rootCause(Throwable t) {
+    public static Throwable rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -133,7 +109,7 @@ public final class BackendFailure extends Exception {
         return root;
     }
 
-    private static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 }

@@ -1,4 +1,4 @@
-package org.wsproxy.backend;
+package org.wsproxy.upstream;
 
 import java.net.URI;
 import java.util.List;

@@ -1,0 +1,41 @@
+package org.wsproxy.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What carries a route's connections (option {@code engine}). */
+public enum Engine {
+
+    /**
+     * Frames relayed below the WebSocket APIs: the container's HTTP upgrade on the client leg, a
+     * non-blocking socket on the backend leg, frames passed on by their headers, text checked but
+     * never decoded. The default where the container's upgrade works.
+     */
+    FRAMES("frames"),
+    /** The container's WebSocket server and a Tyrus client, message by message. */
+    JSR356("jsr356");
+
+    private final String text;
+
+    Engine(String text) {
+        this.text = text;
+    }
+
+    /** The option's spelling. */
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    static Engine parse(String value) {
+        String wanted = value.strip().toLowerCase(Locale.ROOT);
+        for (Engine engine : values()) {
+            if (engine.text.equals(wanted)) {
+                return engine;
+            }
+        }
+        throw new IllegalArgumentException("expected one of "
+                + Arrays.stream(values()).map(Engine::toString).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,82 @@
+package org.wsproxy.server;
+
+import java.util.Locale;
+
+import org.wsproxy.config.ConfigException;
+import org.wsproxy.config.Engine;
+import org.wsproxy.config.Route;
+
+/**
+ * Which engine carries each route: the one the route names, or {@link Engine#FRAMES} where the
+ * container's HTTP upgrade is known to work and the route needs nothing the frame engine lacks,
+ * else {@link Engine#JSR356}. The container is known by {@code ServletContext.getServerInfo()}.
+ * <p>
+ * The table below is what the integration tests showed on each container; a container not in it
+ * gets jsr356 unless a route asks for frames.
+ */
+final class Engines {
+
+    /** An engine and, in words, why it was chosen: what the startup log says of the route. */
+    record Choice(Engine engine, String why) {
+    }
+
+    private Engines() {
+    }
+
+    /**
+     * @param serverInfo the container's {@code getServerInfo()}
+     * @throws ConfigException when the route asks for frames where frames cannot serve it
+     */
+    static Choice choose(Route route, String serverInfo) throws ConfigException {
+        String broken = brokenUpgrade(serverInfo);
+        String lacking = framesLacks(route);
+        if (route.engine().isPresent()) {
+            Engine asked = route.engine().get();
+            if (asked == Engine.FRAMES && broken != null) {
+                throw new ConfigException("route [" + route.name() + "]: engine [frames] cannot run here: " + broken
+                        + "; remove the engine option (or set it to jsr356)");
+            }
+            if (asked == Engine.FRAMES && lacking != null) {
+                throw new ConfigException("route [" + route.name() + "]: engine [frames] cannot serve this route: "
+                        + lacking + "; remove the engine option (or set it to jsr356)");
+            }
+            return new Choice(asked, "as configured");
+        }
+        if (broken != null) {
+            return new Choice(Engine.JSR356, "the default on this container: " + broken);
+        }
+        if (!knownGood(serverInfo)) {
+            return new Choice(Engine.JSR356, "the default on a container the frame engine has not been tested on ["
+                    + serverInfo + "]; set engine=frames to use it");
+        }
+        if (lacking != null) {
+            return new Choice(Engine.JSR356, "the default for this route: " + lacking);
+        }
+        return new Choice(Engine.FRAMES, "the default on " + serverInfo);
+    }
+
+    /** Why the container's servlet upgrade cannot carry frames, or null. */
+    static String brokenUpgrade(String serverInfo) {
+        String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);
+        if (info.startsWith("jetty/12.0.")) {
+            return serverInfo + " throws \"Not implemented\" from HttpServletRequest.upgrade (Jetty 12.1 implements it)";
+        }
+        return null;
+    }
+
+    private static boolean knownGood(String serverInfo) {
+        String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);
+        return info.startsWith("apache tomcat/");
+    }
+
+    /** What of the route the frame engine does not do yet, or null. */
+    static String framesLacks(Route route) {
+        if (route.backends().stream().anyMatch(uri -> "wss".equals(uri.getScheme()))) {
+            return "it does not yet open wss:// backends";
+        }
+        if (route.backendCompression()) {
+            return "it does not yet offer permessage-deflate to backends (backendCompression)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,221 @@
+package org.wsproxy.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.wsproxy.frames.Handshakes;
+
+/**
+ * Opens backend connections for the frame engine: TCP connect, then the WebSocket handshake
+ * written and its answer checked here, on the calling (container) thread, within the route's
+ * connectTimeout. The answer must be a 101 with the right Sec-WebSocket-Accept, one of the offered
+ * subprotocols if any, and no extension (none is offered); a head over {@link #MAX_HEAD_BYTES} or
+ * anything else is a 502, a status of 300 or more is the client's answer, with its headers.
+ * <p>
+ * Stateless apart from its key source; one serves every route of the application.
+ */
+public final class Dialer {
+
+    /**
+     * The longest response head taken from a backend: a handshake answer is a few hundred bytes; a
+     * backend sending more is broken or hostile, and wsproxy does not buffer it without end.
+     */
+    static final int MAX_HEAD_BYTES = 16 * 1024;
+
+    private final Resolver resolver;
+    private final SecureRandom keys = new SecureRandom();
+
+    public Dialer(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * @param handshake the request (URL, end-to-end headers, offered subprotocols)
+     * @param timeout   the time for the connect and the handshake together
+     * @throws BackendFailure when no connection could be made or the backend did not accept it
+     */
+    public Dialed dial(BackendHandshake handshake, Duration timeout) throws BackendFailure {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI uri = handshake.uri();
+        if (!"ws".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("the frame engine dials ws:// backends only, not [" + uri + "]");
+        }
+        SocketChannel channel = connect(uri, deadline);
+        boolean handedOver = false;
+        try {
+            byte[] keyBytes = new byte[16];
+            keys.nextBytes(keyBytes);
+            String key = Base64.getEncoder().encodeToString(keyBytes);
+            byte[] request;
+            try {
+                request = UpgradeRequest.bytes(handshake, key);
+            } catch (IllegalArgumentException e) {
+                throw new BackendFailure(400, "request cannot be forwarded: " + e.getMessage(), e, false);
+            }
+            channel.write(ByteBuffer.wrap(request));
+            Dialed dialed = answer(channel, handshake, key, deadline);
+            handedOver = true;
+            return dialed;
+        } catch (SocketTimeoutException e) {
+            throw new BackendFailure(BackendFailure.GATEWAY_TIMEOUT,
+                    "backend did not finish its handshake within connectTimeout", e, true);
+        } catch (IOException e) {
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend connection failed during the handshake: "
+                    + BackendFailure.describe(e), e, true);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private SocketChannel connect(URI uri, long deadline) throws BackendFailure {
+        String host = uri.getHost();
+        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend unreachable: cannot resolve [" + host + "]", e, true);
+        }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            int left = millisLeft(deadline);
+            if (left <= 0) {
+                break;
+            }
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.socket().connect(new InetSocketAddress(address, port), left);
+                return channel;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                last = e;
+            }
+        }
+        if (last instanceof SocketTimeoutException || last == null) {
+            throw new BackendFailure(BackendFailure.GATEWAY_TIMEOUT, "backend did not accept the connection within "
+                    + "connectTimeout", last, true);
+        }
+        String why = last instanceof ConnectException || last instanceof NoRouteToHostException
+                ? "backend unreachable: " : "backend connection failed: ";
+        throw new BackendFailure(BackendFailure.BAD_GATEWAY, why + BackendFailure.describe(last), last, true);
+    }
+
+    private static Dialed answer(SocketChannel channel, BackendHandshake handshake, String key, long deadline)
+            throws IOException, BackendFailure {
+        byte[] buffer = new byte[MAX_HEAD_BYTES];
+        int filled = 0;
+        int headEnd;
+        InputStream in = channel.socket().getInputStream();
+        int scanFrom = 0;
+        while ((headEnd = headEnd(buffer, scanFrom, filled)) < 0) {
+            scanFrom = Math.max(0, filled - 3);
+            if (filled == buffer.length) {
+                throw refused("backend's handshake answer has a head of more than " + MAX_HEAD_BYTES + " bytes");
+            }
+            int left = millisLeft(deadline);
+            if (left <= 0) {
+                throw new SocketTimeoutException("connectTimeout");
+            }
+            channel.socket().setSoTimeout(left);
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+                throw refused("backend closed the connection before answering the handshake");
+            }
+            filled += n;
+        }
+        ResponseHead head;
+        try {
+            head = ResponseHead.parse(buffer, headEnd);
+        } catch (ResponseHead.Malformed e) {
+            throw refused("backend's handshake answer is not HTTP: " + e.getMessage());
+        }
+        if (head.status() != 101) {
+            if (head.status() >= 300) {
+                throw new BackendFailure(head.status(), "backend answered the handshake with HTTP " + head.status(),
+                        null, false, head.headers());
+            }
+            throw refused("backend answered the handshake with HTTP " + head.status() + " instead of 101");
+        }
+        String subprotocol = check(head, handshake, key);
+        channel.socket().setSoTimeout(0);
+        ByteBuffer leftover = ByteBuffer.wrap(buffer, headEnd + 4, filled - headEnd - 4).slice();
+        return new Dialed(channel, leftover, subprotocol, head.headers());
+    }
+
+    /** @return the chosen subprotocol, "" for none */
+    private static String check(ResponseHead head, BackendHandshake handshake, String key) throws BackendFailure {
+        if (!head.tokens("Upgrade").stream().anyMatch("websocket"::equalsIgnoreCase)) {
+            throw refused("backend's 101 has no Upgrade: websocket");
+        }
+        if (!head.tokens("Connection").stream().anyMatch("upgrade"::equalsIgnoreCase)) {
+            throw refused("backend's 101 has no Connection: upgrade");
+        }
+        List<String> accepts = head.headers().getOrDefault("Sec-WebSocket-Accept", List.of());
+        if (accepts.size() != 1 || !accepts.get(0).equals(Handshakes.accept(key))) {
+            throw refused("backend's 101 has a wrong Sec-WebSocket-Accept " + accepts);
+        }
+        List<String> extensions = head.tokens("Sec-WebSocket-Extensions");
+        if (!extensions.isEmpty()) {
+            throw refused("backend's 101 names extensions " + extensions + " that were not offered");
+        }
+        List<String> protocols = head.tokens("Sec-WebSocket-Protocol");
+        if (protocols.isEmpty()) {
+            return "";
+        }
+        Set<String> offered = handshake.subprotocols().stream().collect(Collectors.toSet());
+        if (protocols.size() != 1 || !offered.contains(protocols.get(0))) {
+            throw refused("backend chose subprotocol " + protocols + ", which the client did not offer "
+                    + handshake.subprotocols());
+        }
+        return protocols.get(0);
+    }
+
+    private static BackendFailure refused(String message) {
+        return new BackendFailure(BackendFailure.BAD_GATEWAY, message, null, true);
+    }
+
+    /** The index of the CRLFCRLF that ends the head, looked for from {@code from}, or -1. */
+    private static int headEnd(byte[] bytes, int from, int filled) {
+        for (int i = from; i + 3 < filled; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int millisLeft(long deadline) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, left));
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Never handed over: nothing depends on it.
+            }
+        }
+    }
+}

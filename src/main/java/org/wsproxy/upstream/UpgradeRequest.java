@@ -1,0 +1,73 @@
+package org.wsproxy.upstream;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes of a backend handshake request. Header values go out as the client's bytes came in:
+ * containers decode header bytes as ISO-8859-1, so writing them back so passes any byte through
+ * unchanged (the jsr356 engine's client re-encodes them). Line breaks and NUL cannot reach here
+ * (no container delivers them in a value), and are refused if they do, rather than split a header.
+ */
+final class UpgradeRequest {
+
+    private UpgradeRequest() {
+    }
+
+    static byte[] bytes(BackendHandshake handshake, String key) {
+        URI uri = handshake.uri();
+        StringBuilder head = new StringBuilder(512);
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        head.append("GET ").append(path);
+        if (uri.getRawQuery() != null) {
+            head.append('?').append(uri.getRawQuery());
+        }
+        head.append(" HTTP/1.1\r\n");
+        boolean hostGiven = false;
+        for (String name : handshake.headers().keySet()) {
+            hostGiven |= name.equalsIgnoreCase("Host");
+        }
+        if (!hostGiven) {
+            head.append("Host: ").append(uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost());
+            if (uri.getPort() != -1 && uri.getPort() != 80) {
+                head.append(':').append(uri.getPort());
+            }
+            head.append("\r\n");
+        }
+        head.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n");
+        head.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
+        if (!handshake.subprotocols().isEmpty()) {
+            head.append("Sec-WebSocket-Protocol: ").append(String.join(", ", handshake.subprotocols())).append("\r\n");
+        }
+        for (Map.Entry<String, List<String>> header : handshake.headers().entrySet()) {
+            for (String value : header.getValue()) {
+                head.append(header.getKey()).append(": ").append(checked(header.getKey(), value)).append("\r\n");
+            }
+        }
+        head.append("\r\n");
+        return encode(head);
+    }
+
+    private static String checked(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header [" + name + "] has a line break or NUL in its value");
+            }
+        }
+        return value;
+    }
+
+    /** ISO-8859-1 where every character fits (the bytes as received), else UTF-8. */
+    private static byte[] encode(CharSequence head) {
+        String text = head.toString();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0xFF) {
+                return text.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

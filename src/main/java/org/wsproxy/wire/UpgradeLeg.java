@@ -1,0 +1,164 @@
+package org.wsproxy.wire;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.WebConnection;
+
+import org.wsproxy.relay.Relay;
+import org.wsproxy.relay.RelayTimer;
+import org.wsproxy.relay.Side;
+
+/**
+ * The frame engine's client leg: the connection the container handed over by its HTTP upgrade,
+ * read and written with the servlet API's non-blocking I/O. The client's frames must be masked;
+ * frames to it are not.
+ * <p>
+ * Threads: the container calls {@link #onDataAvailable} and {@link #onWritePossible} on its own
+ * threads; a leg paused for backpressure is read again by the thread that resumes it (the backend
+ * leg's loop), as the container calls onDataAvailable only after {@code isReady()} said false. One
+ * thread reads at a time ({@link #reading}); writes are under the leg's lock ({@link FrameLeg}).
+ * Containers that call the listeners only once {@code isReady()} was asked (Grizzly) are asked at
+ * once.
+ */
+public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteListener, Wire {
+
+    private final SocketLeg backend;
+
+    /** Set by {@link #open}, before any listener can run. */
+    private volatile WebConnection connection;
+    private volatile ServletInputStream in;
+    private volatile ServletOutputStream out;
+
+    /** Held by the thread reading. */
+    private final AtomicBoolean reading = new AtomicBoolean();
+    /** Set by a thread that found another reading: that one reads again before it lets go. */
+    private volatile boolean readAgain;
+
+    /**
+     * @param deflate      permessage-deflate as negotiated with the client, null for none
+     * @param inflateLimit the most bytes a compressed message from the client may inflate to
+     */
+    public UpgradeLeg(Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate, long inflateLimit) {
+        super(relay, Side.CLIENT, timer, null, true, deflate, inflateLimit);
+        this.backend = backend;
+        this.partner = backend;
+        backend.partner = this;
+    }
+
+    /** The container upgraded the connection: the leg opens, then the backend is read. */
+    void open(WebConnection upgraded) throws IOException {
+        connection = upgraded;
+        in = upgraded.getInputStream();
+        out = upgraded.getOutputStream();
+        attach(this);
+        // Writing first: the relay may close this leg as it opens (it was ending meanwhile).
+        out.setWriteListener(this);
+        relay.clientOpened(this);
+        // Reading once the relay is open: what the client sent with its handshake has somewhere to go.
+        in.setReadListener(this);
+        backend.start();
+        // Grizzly fires the listeners only after isReady() was asked (glassfish-grizzly #2281).
+        readSome();
+    }
+
+    /** The container destroyed the upgraded connection. */
+    void destroyed() {
+        readEnded(null);
+    }
+
+    @Override
+    public void onDataAvailable() {
+        readSome();
+    }
+
+    @Override
+    public void onAllDataRead() {
+        readEnded(null);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        readEnded(t instanceof IOException io ? io : new IOException(t));
+    }
+
+    @Override
+    public void onWritePossible() {
+        writable();
+    }
+
+    @Override
+    public void resumeReading() {
+        paused = false;
+        readSome();
+    }
+
+    private void readSome() {
+        readAgain = true;
+        while (readAgain && reading.compareAndSet(false, true)) {
+            readAgain = false;
+            try {
+                readLoop();
+            } finally {
+                reading.set(false);
+            }
+            afterRead();
+        }
+    }
+
+    /** Holds {@link #reading}. */
+    private void readLoop() {
+        ServletInputStream stream = in;
+        if (stream == null) {
+            return;
+        }
+        readFrom(into -> {
+            try {
+                if (stream.isFinished() || !stream.isReady()) {
+                    return 0; // the container calls onDataAvailable once there is more
+                }
+                int n = stream.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
+                if (n > 0) {
+                    into.position(into.position() + n);
+                }
+                return n;
+            } catch (IllegalStateException e) {
+                throw new IOException(e);
+            }
+        });
+    }
+
+    @Override
+    public boolean write(ByteBuffer bytes) throws IOException {
+        ServletOutputStream stream = out;
+        if (!stream.isReady()) {
+            return false;
+        }
+        stream.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        bytes.position(bytes.limit());
+        if (!stream.isReady()) {
+            return false;
+        }
+        // Containers that buffer the upgraded stream (Jetty, Undertow) send only on flush.
+        stream.flush();
+        return stream.isReady();
+    }
+
+    @Override
+    public void close() {
+        WebConnection upgraded = connection;
+        if (upgraded == null) {
+            return;
+        }
+        try {
+            upgraded.close();
+        } catch (Exception e) {
+            // The connection is going anyway; nothing is left to tell.
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.wsproxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.wsproxy.config.ConfigException;
+import org.wsproxy.config.Engine;
+import org.wsproxy.config.Route;
+import org.wsproxy.config.RouteConfig;
+
+/** Which engine each route gets, by the container it runs in and what it asks for. */
+class EnginesTest {
+
+    private static final String TOMCAT = "Apache Tomcat/10.1.50";
+    private static final String JETTY_12_0 = "jetty/12.0.30";
+
+    private static Route route(String... more) throws ConfigException {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("wsproxy.route.chat.path", "/chat/*");
+        params.put("wsproxy.route.chat.backend", "ws://backend.example:8080/chat");
+        for (int i = 0; i < more.length; i += 2) {
+            params.put("wsproxy.route.chat." + more[i], more[i + 1]);
+        }
+        return RouteConfig.fromContextParams(params).get(0);
+    }
+
+    @Test
+    void framesIsTheDefaultWhereTheUpgradeIsKnownToWork() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), TOMCAT);
+        assertEquals(Engine.FRAMES, choice.engine());
+        assertTrue(choice.why().contains(TOMCAT), choice.why());
+    }
+
+    @Test
+    void jsr356IsTheDefaultWhereTheUpgradeIsBrokenAndTheLogSaysWhy() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), JETTY_12_0);
+        assertEquals(Engine.JSR356, choice.engine());
+        assertTrue(choice.why().contains("Not implemented"), choice.why());
+    }
+
+    @Test
+    void anExplicitFramesWhereTheUpgradeIsBrokenFailsTheDeployment() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), JETTY_12_0));
+        assertTrue(e.getMessage().startsWith("route [chat]: engine [frames] cannot run here: jetty/12.0.30"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitJsr356IsKeptEverywhere() throws Exception {
+        assertEquals(Engine.JSR356, Engines.choose(route("engine", "jsr356"), TOMCAT).engine());
+        assertEquals(Engine.JSR356, Engines.choose(route("engine", "JSR356"), JETTY_12_0).engine());
+    }
+
+    @Test
+    void aBadEngineValueNamesTheParameterAndTheChoices() {
+        ConfigException e = assertThrows(ConfigException.class, () -> route("engine", "netty"));
+        assertTrue(e.getMessage().contains("engine") && e.getMessage().contains("netty")
+                && e.getMessage().contains("frames, jsr356"), e.getMessage());
+    }
+}
