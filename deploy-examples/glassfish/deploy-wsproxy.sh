@@ -41,6 +41,13 @@ param wsproxy.route.pair.path /pair
 param wsproxy.route.pair.backend "$down_backend,$echo_backend"
 param wsproxy.route.process.path /process
 param wsproxy.route.process.backend "$process_backend"
+# The echo and process routes again, on the jsr356 engine whatever this container's default is.
+param wsproxy.route.echo-jsr356.path /jsr356/echo
+param wsproxy.route.echo-jsr356.backend "$echo_backend"
+param wsproxy.route.echo-jsr356.engine jsr356
+param wsproxy.route.process-jsr356.path /jsr356/process
+param wsproxy.route.process-jsr356.backend "$process_backend"
+param wsproxy.route.process-jsr356.engine jsr356
 # The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
 # incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 

@@ -4,9 +4,12 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.wsproxy.config.Engine;
 import org.wsproxy.config.Route;
 import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.BackendPool;
@@ -29,9 +32,14 @@ final class MetricsObserver implements ProxyObserver {
     /** By route name: the handshakes of each route that reached no backend. */
     private final Map<String, BackendMeters> noBackend = new HashMap<>();
 
-    MetricsObserver(MeterRegistry registry, List<BackendPool> pools) {
+    /** A route's engine, as a gauge of 1 labelled with it: which engine carries which route. */
+    static final String ROUTE_INFO = "wsproxy.route.info";
+
+    MetricsObserver(MeterRegistry registry, List<BackendPool> pools, Function<String, Engine> engines) {
         for (BackendPool pool : pools) {
             String route = pool.route().name();
+            Gauge.builder(ROUTE_INFO, () -> 1).description("1 for each route, labelled with the engine carrying it")
+                    .tags("route", route, "engine", engines.apply(route).toString()).register(registry);
             noBackend.put(route, BackendMeters.none(registry, route));
             for (Backend backend : pool.backends()) {
                 byBackend.put(backend, BackendMeters.of(registry, route, backend));

@@ -65,7 +65,7 @@ public final class ProxyMetrics {
      */
     public static void install(ServletContext context, ProxyRuntime runtime, ProxySettings settings) {
         ProxyMetrics metrics = new ProxyMetrics(context.getContextPath(), settings.metricsAllowedAddresses());
-        runtime.addObserver(new MetricsObserver(metrics.registry, runtime.pools()));
+        runtime.addObserver(new MetricsObserver(metrics.registry, runtime.pools(), runtime::engineOf));
         context.setAttribute(ATTRIBUTE, metrics);
         context.addListener(new MetricsLifecycle(metrics));
     }

@@ -37,7 +37,8 @@ public final class IndexServlet extends HttpServlet {
         }
         out.println("<h2>Routes</h2><ul id=\"routes\">");
         for (Route route : runtime.routes()) {
-            out.println("<li><code>" + escape(route.path()) + "</code> (route <code>" + escape(route.name()) + "</code>)</li>");
+            out.println("<li><code>" + escape(route.path()) + "</code> (route <code>" + escape(route.name()) + "</code>, engine <code>"
+                    + runtime.engineOf(route.name()) + "</code>)</li>");
         }
         out.println("</ul><h2>Try a route</h2>");
         String first = runtime.routes().get(0).path().replace("/*", "/");

@@ -170,6 +170,16 @@ public final class ProxyRuntime {
         return handlers.get(servletName);
     }
 
+    /** The engine carrying the connections of the route named {@code routeName}. */
+    public Engine engineOf(String routeName) {
+        for (RouteHandler handler : handlers.values()) {
+            if (handler.route().name().equals(routeName)) {
+                return handler.engine();
+            }
+        }
+        throw new IllegalArgumentException("no route [" + routeName + "]");
+    }
+
     public List<Route> routes() {
         return handlers.values().stream().map(RouteHandler::route).toList();
     }
@@ -224,6 +234,11 @@ public final class ProxyRuntime {
 
     ClientUpgrader upgrader() {
         return upgrader;
+    }
+
+    /** How the frames engine takes client connections over here, for the startup log. */
+    String upgraderName() {
+        return upgrader.name();
     }
 
     MaskingKeys maskingKeys() {

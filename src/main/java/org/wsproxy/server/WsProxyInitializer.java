@@ -16,6 +16,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 
 import org.wsproxy.config.ConfigException;
+import org.wsproxy.config.Engine;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
@@ -103,7 +104,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         }
         for (Route route : routesByServlet.values()) {
             Engines.Choice engine = engines.get(route.name());
-            LOG.log(Level.INFO, "wsproxy" + app + ": " + route + "; engine " + engine.engine() + " (" + engine.why() + ")");
+            String clientLeg = engine.engine() == Engine.FRAMES ? "; client leg: " + runtime.upgraderName() : "";
+            LOG.log(Level.INFO, "wsproxy" + app + ": " + route + "; engine " + engine.engine() + " (" + engine.why() + clientLeg + ")");
         }
         if (closes != ContainerCloses.STANDARD) {
             LOG.log(Level.INFO, "wsproxy" + app + ": " + context.getServerInfo() + " reports a client's dropped connection as"

@@ -93,6 +93,7 @@ final class StatusView {
         out.append("{\"name\":").append(Json.string(route.name()))
                 .append(",\"path\":").append(Json.string(route.path()))
                 .append(",\"balance\":").append(Json.string(route.balance().toString()))
+                .append(",\"engine\":").append(Json.string(runtime.engineOf(route.name()).toString()))
                 .append(",\"handshakes\":{");
         String comma = "";
         for (Map.Entry<Integer, Long> count : handshakes.of(route.name()).entrySet()) {

@@ -89,6 +89,7 @@
       const head = el('div', 'route-head');
       head.appendChild(el('span', 'route-name', route.name));
       head.appendChild(el('code', null, route.path));
+      head.appendChild(el('span', 'route-meta', 'engine ' + route.engine));
       head.appendChild(el('span', 'route-meta', 'balance ' + route.balance));
       // 101 is a connection that opened; any other status is the refusal the client got.
       const shakes = Object.entries(route.handshakes)

@@ -120,8 +120,8 @@ class CoHostingIT {
         }
 
         String index = get(deployment().http("/")).body();
-        assertTrue(index.contains("(route <code>echo</code>)"), index);
-        assertFalse(index.contains("(route <code>chat</code>)"), "wsproxy.war's index lists cohost-app's route: " + index);
+        assertTrue(index.contains("(route <code>echo</code>, engine <code>"), index);
+        assertFalse(index.contains("(route <code>chat</code>"), "wsproxy.war's index lists cohost-app's route: " + index);
         if (logIsReliable()) {
             Deployment container = deployment();
             container.awaitLogLine(WAIT, "wsproxy[" + APP + "]: Route[name=chat, path=/chat/*, backend=ws://127.0.0.1:"

@@ -23,6 +23,8 @@ import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.support.PrometheusText;
 import org.wsproxy.support.PythonPeer;
 import org.wsproxy.support.RawClient;
@@ -51,6 +53,15 @@ abstract class ProxyScenario {
     private static final String MIXED_WIDTH_CHARACTERS = "a\u00e9\u20ac\ud83d\ude00";
     /** The bar for noticing a peer that died: the other side hears of it within a second. */
     private static final Duration KILL_NOTICE = Duration.ofSeconds(1);
+
+    /**
+     * The path prefix of the routes on the container's default engine (echo, process), and of the
+     * same routes on the jsr356 engine (echo-jsr356, process-jsr356 in every deploy example): the
+     * scenarios that carry traffic run on both, so that jsr356's fixes stay covered on containers
+     * whose default is frames.
+     */
+    static final String DEFAULT_ENGINE = "";
+    static final String JSR356_ENGINE = "/jsr356";
 
     private static TestBackend backend;
 
@@ -148,7 +159,7 @@ abstract class ProxyScenario {
     void metricsCountTheEcho() throws Exception {
         PrometheusText before = scrapeMetrics();
         String text = "counted by " + deployment().container();
-        try (WsClient client = connect()) {
+        try (WsClient client = connect(DEFAULT_ENGINE)) {
             client.sendText(text);
             assertEquals(text, client.nextText(WAIT));
         }
@@ -188,26 +199,29 @@ abstract class ProxyScenario {
         return PrometheusText.parse(metrics.body());
     }
 
-    @Test
-    void textIsEchoed() throws Exception {
-        try (WsClient client = connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void textIsEchoed(String engine) throws Exception {
+        try (WsClient client = connect(engine)) {
             client.sendText("hello through " + deployment().container());
             assertEquals("hello through " + deployment().container(), client.nextText(WAIT));
         }
     }
 
-    @Test
-    void binaryIsEchoed() throws Exception {
-        try (WsClient client = connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void binaryIsEchoed(String engine) throws Exception {
+        try (WsClient client = connect(engine)) {
             byte[] data = {0, 1, 2, (byte) 0xff, (byte) 0x80, 127};
             client.sendBinary(data);
             assertArrayEquals(data, client.nextBinary(WAIT));
         }
     }
 
-    @Test
-    void fiveMebibyteBinaryIsEchoedUnchanged() throws Exception {
-        try (WsClient client = connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void fiveMebibyteBinaryIsEchoedUnchanged(String engine) throws Exception {
+        try (WsClient client = connect(engine)) {
             byte[] data = new byte[LARGE_SIZE];
             new Random(42).nextBytes(data);
             client.sendBinary(data);
@@ -218,11 +232,12 @@ abstract class ProxyScenario {
     }
 
     /** Each container hands the text to the proxy in parts of its own size; none may damage a character. */
-    @Test
-    void fiveMebibyteTextOfMixedWidthCharactersIsEchoedUnchanged() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void fiveMebibyteTextOfMixedWidthCharactersIsEchoedUnchanged(String engine) throws Exception {
         int width = MIXED_WIDTH_CHARACTERS.getBytes(StandardCharsets.UTF_8).length;
         String text = MIXED_WIDTH_CHARACTERS.repeat(LARGE_SIZE / width);
-        try (WsClient client = connect()) {
+        try (WsClient client = connect(engine)) {
             client.sendText(text);
             String echoed = client.nextText(LARGE_WAIT);
             assertSameText(text, echoed);
@@ -231,18 +246,20 @@ abstract class ProxyScenario {
 
     /** The client offers two; only the second is one the backend supports, so a proxy that chose
      *  by itself (the first offered) would be caught. */
-    @Test
-    void backendChoosesTheSubprotocol() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void backendChoosesTheSubprotocol(String engine) throws Exception {
         String unsupported = "unknown.wsproxy.test";
         String supported = TestBackend.SUBPROTOCOLS.get(1);
-        try (WsClient client = connect(unsupported, supported)) {
+        try (WsClient client = connect(engine, unsupported, supported)) {
             assertEquals(supported, client.subprotocol());
         }
     }
 
-    @Test
-    void clientCloseReachesBackend() throws Exception {
-        try (WsClient client = connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void clientCloseReachesBackend(String engine) throws Exception {
+        try (WsClient client = connect(engine)) {
             // A message both ways first: the backend connection is open before the close is sent.
             client.sendText("before close");
             assertEquals("before close", client.nextText(WAIT));
@@ -253,9 +270,10 @@ abstract class ProxyScenario {
         }
     }
 
-    @Test
-    void backendCloseReachesClient() throws Exception {
-        try (WsClient client = connect()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void backendCloseReachesClient(String engine) throws Exception {
+        try (WsClient client = connect(engine)) {
             String reason = "bye from the backend via " + deployment().container();
             client.sendText("close:4000:" + reason);
             assertEquals(new WsClient.Close(4000, reason), client.awaitClose(WAIT.toSeconds()));
@@ -291,10 +309,11 @@ abstract class ProxyScenario {
      * timeout. The backend is Python's websockets in a process of its own on the /process route. On
      * Tomcat this once hung every client: Tomcat's WebSocket API refuses to make a 1014.
      */
-    @Test
-    void aBackendKilledMidSessionGivesItsClient1014WithinASecond() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void aBackendKilledMidSessionGivesItsClient1014WithinASecond(String engine) throws Exception {
         try (PythonPeer python = PythonPeer.echoBackend(Deployment.processPort());
-             WsClient client = WsClient.connect(deployment().ws("/process"))) {
+             WsClient client = WsClient.connect(deployment().ws(engine + "/process"))) {
             client.sendText("before the kill");
             assertEquals("before the kill", client.nextText(WAIT));
             long killedAt = python.kill();
@@ -311,10 +330,11 @@ abstract class ProxyScenario {
      * close frame with 1001 (Going Away) within a second, whatever code the container reports for
      * such a close (Tomcat 1006, Open Liberty 1011). Both ends are Python's websockets processes.
      */
-    @Test
-    void aClientKilledMidSessionGivesItsBackend1001WithinASecond() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void aClientKilledMidSessionGivesItsBackend1001WithinASecond(String engine) throws Exception {
         try (PythonPeer backendProcess = PythonPeer.echoBackend(Deployment.processPort());
-             PythonPeer client = PythonPeer.start("ws_client.py", deployment().ws("/process").toString(), "-", "hold")) {
+             PythonPeer client = PythonPeer.start("ws_client.py", deployment().ws(engine + "/process").toString(), "-", "hold")) {
             client.await(line -> line.contains("\"ready\": true"), WAIT);
             backendProcess.await(line -> line.contains("\"event\": \"open\""), WAIT);
             long killedAt = client.kill();
@@ -330,10 +350,11 @@ abstract class ProxyScenario {
      * RFC 6455 section 5.6: a text message may be split anywhere, also inside a character, as long as
      * the whole is valid UTF-8. Here U+1F600 (4 bytes) is split over three frames.
      */
-    @Test
-    void aTextMessageSplitInsideAFourByteCharacterArrivesWhole() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
+    void aTextMessageSplitInsideAFourByteCharacterArrivesWhole(String engine) throws Exception {
         byte[] smiley = "\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
-        try (RawClient client = RawClient.connect(deployment().port(), Deployment.CONTEXT_PATH + "/echo")) {
+        try (RawClient client = RawClient.connect(deployment().port(), Deployment.CONTEXT_PATH + engine + "/echo")) {
             client.frame(false, 0x1, new byte[] {'a', smiley[0], smiley[1]});
             client.frame(false, 0x0, new byte[] {smiley[2]});
             client.frame(true, 0x0, new byte[] {smiley[3], 'b'});
@@ -348,9 +369,9 @@ abstract class ProxyScenario {
         }
     }
 
-    /** A client on the echo route, offering these subprotocols (in this order) if any. */
-    private WsClient connect(String... subprotocols) {
-        return WsClient.connect(deployment().ws("/echo"), List.of(subprotocols), Map.of());
+    /** A client on the echo route of {@code engine}, offering these subprotocols (in this order) if any. */
+    private WsClient connect(String engine, String... subprotocols) {
+        return WsClient.connect(deployment().ws(engine + "/echo"), List.of(subprotocols), Map.of());
     }
 
     /**

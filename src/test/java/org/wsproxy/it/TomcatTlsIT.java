@@ -91,7 +91,7 @@ class TomcatTlsIT {
         HttpResponse<String> index = https.send(HttpRequest.newBuilder(deployment().https("/")).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, index.statusCode(), index::body);
-        assertTrue(index.body().contains("(route <code>secure</code>)"), index.body());
+        assertTrue(index.body().contains("(route <code>secure</code>, engine <code>"), index.body());
     }
 
     /**

@@ -21,6 +21,7 @@ import org.wsproxy.support.PrometheusText;
 import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.ScriptedBackend;
 import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.TestEngine;
 import org.wsproxy.support.WsClient;
 
 /**
@@ -117,6 +118,7 @@ class MetricsTest {
                 expect(checks, 5 + 300 + 2 + 15, "wsproxy_bytes_total", ea, "direction", "in");
                 expect(checks, 3, "wsproxy_messages_total", ea, "direction", "out");
                 expect(checks, 5 + 300 + 2, "wsproxy_bytes_total", ea, "direction", "out");
+                expect(checks, 1, "wsproxy_route_info", "route", "echo", "engine", TestEngine.frames() ? "frames" : "jsr356");
                 expect(checks, 1, "wsproxy_closes_total", ea, "side", "client", "code", "1000");
                 expect(checks, 1, "wsproxy_closes_total", ea, "side", "backend", "code", "1000");
                 expect(checks, 1, "wsproxy_closes_total", ea, "side", "client", "code", "4xxx");

@@ -21,6 +21,7 @@ import org.wsproxy.support.LogCapture;
 import org.wsproxy.support.MiniJson;
 import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.TestBackend;
+import org.wsproxy.support.TestEngine;
 import org.wsproxy.support.WsClient;
 
 /**
@@ -62,6 +63,7 @@ class StatusPageTest {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> routes = (List<Map<String, Object>>) json.get("routes");
             assertEquals("/chat/*", routes.get(0).get("path"));
+            assertEquals(TestEngine.frames() ? "frames" : "jsr356", routes.get(0).get("engine"));
         }
     }
 

@@ -18,9 +18,9 @@ final class Report {
 
     static String markdown(Results results, String command) {
         StringBuilder md = new StringBuilder();
-        md.append("| scenario | figure | direct | nginx | HAProxy | Spring Cloud Gateway | wsproxy | wsproxy / nginx | SCG / nginx"
-                + " | wsproxy / SCG | wsproxy / direct | bar | met |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| scenario | figure | direct | nginx | HAProxy | Spring Cloud Gateway | wsproxy (frames) | wsproxy (jsr356)"
+                + " | wsproxy / nginx | SCG / nginx | wsproxy / SCG | wsproxy / direct | bar | met |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Results.Row row : results.rows) {
             Map<String, Double> v = row.values();
             md.append("| ").append(row.scenario()).append(" | ").append(row.metric())
