@@ -347,6 +347,17 @@ abstract class FrameLeg extends FrameOutput implements Leg {
      * An idle leg gives its read buffer back.
      */
     final void readFrom(ReadSource source) {
+        readFrom(source, 0);
+    }
+
+    /**
+     * @param drainedBelow a read of fewer bytes means the socket had no more (a socket's read, which
+     *                     returns what the kernel holds up to what was asked): the next read is left
+     *                     to the selector, saving the system call that would only find nothing; 0
+     *                     to read until a read finds nothing
+     */
+    final void readFrom(ReadSource source, int drainedBelow) {
+        boolean drained = false;
         try {
             while (!paused && !isEnded()) {
                 if (unprocessed()) {
@@ -354,6 +365,9 @@ abstract class FrameLeg extends FrameOutput implements Leg {
                         break;
                     }
                     continue;
+                }
+                if (drained) {
+                    break;
                 }
                 if (readBuffer == null || readBuffer.capacity() != READ_SIZE) {
                     readBuffer = READ_BUFFERS.take();
@@ -368,6 +382,7 @@ abstract class FrameLeg extends FrameOutput implements Leg {
                 if (n == 0) {
                     break;
                 }
+                drained = n < drainedBelow;
             }
         } catch (IOException e) {
             readEnded(e);

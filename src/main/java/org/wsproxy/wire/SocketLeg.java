@@ -72,7 +72,7 @@ public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
     }
 
     private void read() {
-        readFrom(channel::read);
+        readFrom(channel::read, READ_SIZE);
         if (paused && key.isValid()) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }

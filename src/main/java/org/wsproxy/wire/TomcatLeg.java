@@ -39,6 +39,11 @@ final class TomcatLeg extends FrameLeg implements Wire {
     private final AtomicInteger readState = new AtomicInteger(IDLE);
     /** Set once by {@link #open}, before Tomcat's first dispatch. */
     private volatile SocketWrapperBase<?> socket;
+    /**
+     * Set by {@link #open}: a read of fewer bytes emptied the socket. Tomcat reads at most its read
+     * buffer's capacity (socket.appReadBufSize) at a time, and no more than was asked.
+     */
+    private volatile int drainedBelow;
 
     TomcatLeg(Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate, long inflateLimit) {
         super(relay, Side.CLIENT, timer, null, true, deflate, inflateLimit);
@@ -50,6 +55,7 @@ final class TomcatLeg extends FrameLeg implements Wire {
     /** Tomcat handed the connection over: the leg opens, then the backend is read. */
     void open(SocketWrapperBase<?> upgraded) {
         socket = upgraded;
+        drainedBelow = Math.min(READ_SIZE, upgraded.getSocketBufferHandler().getReadBuffer().capacity());
         attach(this);
         relay.clientOpened(this);
         backend.start();
@@ -108,7 +114,7 @@ final class TomcatLeg extends FrameLeg implements Wire {
     }
 
     private void readSome() {
-        readFrom(into -> socket.read(false, into));
+        readFrom(into -> socket.read(false, into), drainedBelow);
     }
 
     @Override

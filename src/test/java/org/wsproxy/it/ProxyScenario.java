@@ -199,7 +199,7 @@ abstract class ProxyScenario {
         return PrometheusText.parse(metrics.body());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void textIsEchoed(String engine) throws Exception {
         try (WsClient client = connect(engine)) {
@@ -208,7 +208,7 @@ abstract class ProxyScenario {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void binaryIsEchoed(String engine) throws Exception {
         try (WsClient client = connect(engine)) {
@@ -218,7 +218,7 @@ abstract class ProxyScenario {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void fiveMebibyteBinaryIsEchoedUnchanged(String engine) throws Exception {
         try (WsClient client = connect(engine)) {
@@ -232,7 +232,7 @@ abstract class ProxyScenario {
     }
 
     /** Each container hands the text to the proxy in parts of its own size; none may damage a character. */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void fiveMebibyteTextOfMixedWidthCharactersIsEchoedUnchanged(String engine) throws Exception {
         int width = MIXED_WIDTH_CHARACTERS.getBytes(StandardCharsets.UTF_8).length;
@@ -246,7 +246,7 @@ abstract class ProxyScenario {
 
     /** The client offers two; only the second is one the backend supports, so a proxy that chose
      *  by itself (the first offered) would be caught. */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void backendChoosesTheSubprotocol(String engine) throws Exception {
         String unsupported = "unknown.wsproxy.test";
@@ -256,7 +256,7 @@ abstract class ProxyScenario {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void clientCloseReachesBackend(String engine) throws Exception {
         try (WsClient client = connect(engine)) {
@@ -270,7 +270,7 @@ abstract class ProxyScenario {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void backendCloseReachesClient(String engine) throws Exception {
         try (WsClient client = connect(engine)) {
@@ -309,7 +309,7 @@ abstract class ProxyScenario {
      * timeout. The backend is Python's websockets in a process of its own on the /process route. On
      * Tomcat this once hung every client: Tomcat's WebSocket API refuses to make a 1014.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void aBackendKilledMidSessionGivesItsClient1014WithinASecond(String engine) throws Exception {
         try (PythonPeer python = PythonPeer.echoBackend(Deployment.processPort());
@@ -330,7 +330,7 @@ abstract class ProxyScenario {
      * close frame with 1001 (Going Away) within a second, whatever code the container reports for
      * such a close (Tomcat 1006, Open Liberty 1011). Both ends are Python's websockets processes.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void aClientKilledMidSessionGivesItsBackend1001WithinASecond(String engine) throws Exception {
         try (PythonPeer backendProcess = PythonPeer.echoBackend(Deployment.processPort());
@@ -350,7 +350,7 @@ abstract class ProxyScenario {
      * RFC 6455 section 5.6: a text message may be split anywhere, also inside a character, as long as
      * the whole is valid UTF-8. Here U+1F600 (4 bytes) is split over three frames.
      */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void aTextMessageSplitInsideAFourByteCharacterArrivesWhole(String engine) throws Exception {
         byte[] smiley = "\ud83d\ude00".getBytes(StandardCharsets.UTF_8);
