@@ -44,7 +44,9 @@ public final class IoLoop implements AutoCloseable {
 
     private final Selector selector;
     private final Thread thread;
+    /** Work handed to the loop thread by any thread; run by the loop thread only. */
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set once by {@link #close()}, from the stopping application's thread; read by the loop thread. */
     private volatile boolean stopping;
 
     public IoLoop(String name) {

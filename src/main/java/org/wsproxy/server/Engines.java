@@ -16,8 +16,16 @@ import org.wsproxy.config.Route;
  */
 final class Engines {
 
-    /** An engine and, in words, why it was chosen: what the startup log says of the route. */
-    record Choice(Engine engine, String why) {
+    /**
+     * An engine and, in words, why it was chosen: what the startup log says of the route.
+     *
+     * @param untested true for frames set on a container the frame engine has not been through the
+     *                 real-container tests on: the startup log warns
+     */
+    record Choice(Engine engine, String why, boolean untested) {
+        Choice(Engine engine, String why) {
+            this(engine, why, false);
+        }
     }
 
     private Engines() {
@@ -39,6 +47,10 @@ final class Engines {
             if (asked == Engine.FRAMES && lacking != null) {
                 throw new ConfigException("route [" + route.name() + "]: engine [frames] cannot serve this route: "
                         + lacking + "; remove the engine option (or set it to jsr356)");
+            }
+            if (asked == Engine.FRAMES && !knownGood(serverInfo)) {
+                return new Choice(asked, "as configured; not yet tested on " + serverInfo
+                        + ": the servlet API's upgrade carries the client leg here", true);
             }
             return new Choice(asked, "as configured");
         }

@@ -105,7 +105,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         for (Route route : routesByServlet.values()) {
             Engines.Choice engine = engines.get(route.name());
             String clientLeg = engine.engine() == Engine.FRAMES ? "; client leg: " + runtime.upgraderName() : "";
-            LOG.log(Level.INFO, "wsproxy" + app + ": " + route + "; engine " + engine.engine() + " (" + engine.why() + clientLeg + ")");
+            LOG.log(engine.untested() ? Level.WARNING : Level.INFO, "wsproxy" + app + ": " + route + "; engine "
+                    + engine.engine() + " (" + engine.why() + clientLeg + ")");
         }
         if (closes != ContainerCloses.STANDARD) {
             LOG.log(Level.INFO, "wsproxy" + app + ": " + context.getServerInfo() + " reports a client's dropped connection as"

@@ -1,6 +1,7 @@
 package org.wsproxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,15 @@ class EnginesTest {
     void anExplicitFramesWhereTheUpgradeIsBrokenFailsTheDeployment() throws Exception {
         ConfigException e = assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), JETTY_12_0));
         assertTrue(e.getMessage().startsWith("route [chat]: engine [frames] cannot run here: jetty/12.0.30"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitFramesOnAContainerNotYetTestedRunsWithAWarning() throws Exception {
+        Engines.Choice choice = Engines.choose(route("engine", "frames"), "GlassFish Server Open Source Edition 7.0.21");
+        assertEquals(Engine.FRAMES, choice.engine());
+        assertTrue(choice.untested());
+        assertTrue(choice.why().contains("not yet tested on GlassFish"), choice.why());
+        assertFalse(Engines.choose(route("engine", "frames"), TOMCAT).untested());
     }
 
     @Test
