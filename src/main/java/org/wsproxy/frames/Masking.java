@@ -1,6 +1,9 @@
 package org.wsproxy.frames;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * RFC 6455 section 5.3 masking, in place: each payload byte XORed with the key byte its offset in
@@ -23,6 +26,20 @@ public final class Masking {
         int shift = (int) (offset & 3);
         // The key turned so that its first byte is the one for this slice's first byte.
         int turned = shift == 0 ? key : (key << (8 * shift)) | (key >>> (32 - 8 * shift));
+        if (payload.hasArray()) {
+            byte[] bytes = payload.array();
+            int i = payload.arrayOffset() + payload.position();
+            int end = payload.arrayOffset() + payload.limit();
+            // Eight bytes at a time: the key twice over, on the array itself.
+            long wide = ((long) turned << 32) | (turned & 0xFFFFFFFFL);
+            for (; i + Long.BYTES <= end; i += Long.BYTES) {
+                LONGS.set(bytes, i, (long) LONGS.get(bytes, i) ^ wide);
+            }
+            for (int k = 0; i < end; i++, k++) {
+                bytes[i] = (byte) (bytes[i] ^ (turned >>> (24 - 8 * (k & 3))));
+            }
+            return;
+        }
         int i = payload.position();
         int end = payload.limit();
         for (; i + 4 <= end; i += 4) {
@@ -32,4 +49,6 @@ public final class Masking {
             payload.put(i, (byte) (payload.get(i) ^ (turned >>> (24 - 8 * k))));
         }
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 }
