@@ -28,10 +28,6 @@ public final class BufferPool {
         this.free = new ArrayBlockingQueue<>(keep);
     }
 
-    public int size() {
-        return size;
-    }
-
     /** A cleared buffer of {@link #size()} bytes, backed by an array. */
     public ByteBuffer take() {
         ByteBuffer buffer = free.poll();

@@ -61,7 +61,7 @@ public final class IoLoop implements AutoCloseable {
     }
 
     /** True on this loop's own thread. */
-    public boolean inLoop() {
+    private boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 

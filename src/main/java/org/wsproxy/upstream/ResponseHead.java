@@ -25,12 +25,6 @@ record ResponseHead(int status, Map<String, List<String>> headers) {
         }
     }
 
-    /** The first value of {@code name}, or null. */
-    String first(String name) {
-        List<String> values = headers.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
     /** Every comma-separated token of every line of {@code name}, trimmed. */
     List<String> tokens(String name) {
         List<String> tokens = new ArrayList<>();

@@ -79,7 +79,7 @@ abstract class FrameLeg extends FrameOutput implements Leg {
         this.relay = relay;
         this.side = side;
         this.timer = timer;
-        this.inbound = new Inbound(this, peerIsClient, Long.MAX_VALUE, deflate, inflateLimit);
+        this.inbound = new Inbound(this, peerIsClient, deflate, inflateLimit);
     }
 
     // ---- what the relay asks of a leg

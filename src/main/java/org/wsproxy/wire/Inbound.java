@@ -51,20 +51,15 @@ final class Inbound implements FrameReader.Frames {
     private boolean draining;
 
     /**
-     * @param fromClient true when the peer is a client (its frames must be masked)
-     * @param maxPayload the longest frame payload accepted (the route's maxMessageSize, or unbounded)
-     */
-    Inbound(FrameLeg leg, boolean fromClient, long maxPayload) {
-        this(leg, fromClient, maxPayload, null, 0);
-    }
-
-    /**
+     * @param fromClient   true when the peer is a client (its frames must be masked)
      * @param deflate      permessage-deflate as negotiated with the peer, null for none
      * @param inflateLimit the most bytes one compressed message may inflate to
      */
-    Inbound(FrameLeg leg, boolean fromClient, long maxPayload, DeflateParams deflate, long inflateLimit) {
+    Inbound(FrameLeg leg, boolean fromClient, DeflateParams deflate, long inflateLimit) {
         this.leg = leg;
-        this.reader = new FrameReader(this, fromClient, deflate == null ? 0 : RSV1, maxPayload);
+        // No frame length is refused here: the relay counts each message against maxMessageSize
+        // as its parts pass (Direction), which also bounds a message of many small frames.
+        this.reader = new FrameReader(this, fromClient, deflate == null ? 0 : RSV1, Long.MAX_VALUE);
         this.inflater = deflate == null ? null : new MessageInflater(deflate.clientNoContextTakeover(), inflateLimit);
     }
 
