@@ -1,16 +1,20 @@
 """An echo backend in a process of its own, for tests that kill it or its clients with SIGKILL: Python's
 websockets package (Debian: python3-websockets), so that the peer on the far side of the proxy is not a JVM.
 
-Usage: ws_backend.py PORT
-Listens on 127.0.0.1:PORT (0 for a free port) and prints one JSON object per line, flushed at once:
+Usage: ws_backend.py PORT [CERT_PEM KEY_PEM]
+Listens on 127.0.0.1:PORT (0 for a free port), over TLS with the certificate chain and key given, and prints
+one JSON object per line, flushed at once:
   {"event": "listening", "port": N}                                  once it accepts connections
-  {"event": "open", "path": "/..."}                                  per connection
+  {"event": "open", "path": "/...", "extensions": "..."}             per connection, with the extensions its
+                                                                     101 accepted (permessage-deflate when
+                                                                     offered: websockets' default), or null
   {"event": "close", "path": "/...", "code": N, "reason": "..."}     when a connection ends (1006: no close frame)
 Echoes every message. Exits when its standard input ends, so that it never outlives the test that started it.
 """
 import asyncio
 import json
 import os
+import ssl
 import sys
 import threading
 
@@ -23,7 +27,7 @@ def say(**fields):
 
 async def echo(ws, path=None):
     path = getattr(ws, "path", path)
-    say(event="open", path=path)
+    say(event="open", path=path, extensions=ws.response_headers.get("Sec-WebSocket-Extensions"))
     try:
         async for message in ws:
             await ws.send(message)
@@ -39,11 +43,15 @@ def exit_when_stdin_ends():
     os._exit(0)
 
 
-async def main(port):
+async def main(port, pem=None):
     threading.Thread(target=exit_when_stdin_ends, daemon=True).start()
-    async with websockets.serve(echo, "127.0.0.1", port, max_size=None, ping_interval=None) as server:
+    tls = None
+    if pem:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(pem[0], pem[1])
+    async with websockets.serve(echo, "127.0.0.1", port, max_size=None, ping_interval=None, ssl=tls) as server:
         say(event="listening", port=server.sockets[0].getsockname()[1])
         await asyncio.Future()
 
 
-asyncio.run(main(int(sys.argv[1])))
+asyncio.run(main(int(sys.argv[1]), sys.argv[2:4] or None))

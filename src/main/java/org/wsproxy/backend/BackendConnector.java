@@ -5,17 +5,12 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
@@ -34,6 +29,7 @@ import org.wsproxy.frames.MaskingKeys;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.upstream.BackendFailure;
 import org.wsproxy.upstream.BackendHandshake;
+import org.wsproxy.upstream.BackendTls;
 
 /**
  * Opens backend connections for every route of one application.
@@ -206,36 +202,10 @@ public final class BackendConnector implements AutoCloseable {
         return client;
     }
 
-    /**
-     * The TLS settings of a route's wss:// backends: its trustStore, or the JVM's default trust, and
-     * host name verification.
-     *
-     * @throws BackendFailure (502) when the trustStore cannot be loaded: deployment checked only that
-     *                        the file is readable, not its password or type
-     */
+    /** The TLS settings of a route's wss:// backends, as Tyrus takes them. */
     private static SslEngineConfigurator tls(Route route) throws BackendFailure {
-        try {
-            SSLContext context;
-            if (route.trustStore().isPresent()) {
-                KeyStore trust = KeyStore.getInstance(route.trustStoreType());
-                char[] password = route.trustStorePassword().map(String::toCharArray).orElse(null);
-                try (var in = java.nio.file.Files.newInputStream(route.trustStore().get())) {
-                    trust.load(in, password);
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trust);
-                context = SSLContext.getInstance("TLS");
-                context.init(null, factory.getTrustManagers(), null);
-            } else {
-                context = SSLContext.getDefault();
-            }
-            return new SslEngineConfigurator(context, true, false, false)
-                    .setHostVerificationEnabled(route.verifyHostname());
-        } catch (GeneralSecurityException | IOException e) {
-            // The message never shows the password; KeyStore's own ("keystore password was incorrect") does not either.
-            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "cannot load trustStore [" + route.trustStore().orElse(null)
-                    + "] of type [" + route.trustStoreType() + "]: " + e.getMessage(), e, false);
-        }
+        BackendTls tls = BackendTls.of(route);
+        return new SslEngineConfigurator(tls.context(), true, false, false).setHostVerificationEnabled(tls.verifyHost());
     }
 
     /**

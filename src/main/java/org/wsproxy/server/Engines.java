@@ -8,8 +8,7 @@ import org.wsproxy.config.Route;
 
 /**
  * Which engine carries each route: the one the route names, or {@link Engine#FRAMES} where the
- * container's HTTP upgrade is known to work and the route needs nothing the frame engine lacks,
- * else {@link Engine#JSR356}. The container is known by {@code ServletContext.getServerInfo()}.
+ * container's HTTP upgrade is known to work, else {@link Engine#JSR356}. The container is known by {@code ServletContext.getServerInfo()}.
  * <p>
  * The table below is what the integration tests showed on each container; a container not in it
  * gets jsr356 unless a route asks for frames.
@@ -37,16 +36,11 @@ final class Engines {
      */
     static Choice choose(Route route, String serverInfo) throws ConfigException {
         String broken = brokenUpgrade(serverInfo);
-        String lacking = framesLacks(route);
         if (route.engine().isPresent()) {
             Engine asked = route.engine().get();
             if (asked == Engine.FRAMES && broken != null) {
                 throw new ConfigException("route [" + route.name() + "]: engine [frames] cannot run here: " + broken
                         + "; remove the engine option (or set it to jsr356)");
-            }
-            if (asked == Engine.FRAMES && lacking != null) {
-                throw new ConfigException("route [" + route.name() + "]: engine [frames] cannot serve this route: "
-                        + lacking + "; remove the engine option (or set it to jsr356)");
             }
             if (asked == Engine.FRAMES && !knownGood(serverInfo)) {
                 return new Choice(asked, "as configured; not yet tested on " + serverInfo
@@ -60,9 +54,6 @@ final class Engines {
         if (!knownGood(serverInfo)) {
             return new Choice(Engine.JSR356, "the default on a container the frame engine has not been tested on ["
                     + serverInfo + "]; set engine=frames to use it");
-        }
-        if (lacking != null) {
-            return new Choice(Engine.JSR356, "the default for this route: " + lacking);
         }
         return new Choice(Engine.FRAMES, "the default on " + serverInfo);
     }
@@ -79,16 +70,5 @@ final class Engines {
     private static boolean knownGood(String serverInfo) {
         String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);
         return info.startsWith("apache tomcat/");
-    }
-
-    /** What of the route the frame engine does not do yet, or null. */
-    static String framesLacks(Route route) {
-        if (route.backends().stream().anyMatch(uri -> "wss".equals(uri.getScheme()))) {
-            return "it does not yet open wss:// backends";
-        }
-        if (route.backendCompression()) {
-            return "it does not yet offer permessage-deflate to backends (backendCompression)";
-        }
-        return null;
     }
 }

@@ -29,6 +29,7 @@ import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelaySettings;
 import org.wsproxy.upstream.BackendFailure;
 import org.wsproxy.upstream.BackendHandshake;
+import org.wsproxy.upstream.BackendTls;
 import org.wsproxy.upstream.Dialed;
 import org.wsproxy.wire.DeflateParams;
 import org.wsproxy.wire.SocketLeg;
@@ -52,7 +53,7 @@ public final class RouteHandler {
      */
     static final int RETRY_AFTER_SECONDS = 5;
 
-    /** Bytes a compressed client message may inflate to on a route without maxMessageSize: 64 MiB. */
+    /** Bytes a compressed message may inflate to on a route without maxMessageSize: 64 MiB. */
     static final long MAX_INFLATED_BYTES = 64L * 1024 * 1024;
 
     private final Route route;
@@ -69,6 +70,11 @@ public final class RouteHandler {
     private final AtomicBoolean fullLogged = new AtomicBoolean();
     /** Likewise for a route with no backend in rotation. */
     private final AtomicBoolean noneUpLogged = new AtomicBoolean();
+    /**
+     * The route's TLS settings for wss:// backends on the frame engine, once loaded; a race loads
+     * them twice, harmlessly.
+     */
+    private volatile BackendTls tls;
 
     RouteHandler(BackendPool pool, ProxyRuntime runtime, Engines.Choice engine) {
         this.route = pool.route();
@@ -221,13 +227,14 @@ public final class RouteHandler {
 
     /** The frame engine's backend connection: dialed here, its leg open before the client's 101. */
     private Attempt dial(Relay relay, BackendHandshake handshake, Duration timeout) throws BackendFailure {
-        Dialed dialed = runtime.dialer().dial(handshake, timeout);
+        BackendTls tls = "wss".equals(handshake.uri().getScheme()) ? tls() : null;
+        Dialed dialed = runtime.dialer().dial(handshake, timeout, tls, route.backendCompression());
         SocketLeg leg;
         try {
-            leg = new SocketLeg(relay, runtime.timer(), runtime.maskingKeys(), dialed.channel(), runtime.loops().next(),
-                    dialed.leftover());
+            leg = new SocketLeg(relay, runtime.timer(), runtime.maskingKeys(), dialed.channel(), dialed.tls(),
+                    runtime.loops().next(), dialed.leftover(), dialed.deflate(), inflateLimit());
         } catch (IOException e) {
-            closeQuietly(dialed);
+            dialed.close();
             throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend connection failed: "
                     + BackendFailure.describe(e), e, true);
         }
@@ -235,12 +242,14 @@ public final class RouteHandler {
         return new Attempt(relay, null, leg, dialed.subprotocol(), dialed.responseHeaders());
     }
 
-    private static void closeQuietly(Dialed dialed) {
-        try {
-            dialed.channel().close();
-        } catch (IOException e) {
-            // Never used.
+    /** The route's TLS settings, loaded at the first wss:// connection (and again while loading fails). */
+    private BackendTls tls() throws BackendFailure {
+        BackendTls loaded = tls;
+        if (loaded == null) {
+            loaded = BackendTls.of(route);
+            tls = loaded;
         }
+        return loaded;
     }
 
     /**
@@ -285,8 +294,8 @@ public final class RouteHandler {
     }
 
     /**
-     * The most bytes a compressed client message may inflate to: maxMessageSize, else 64 MiB, so
-     * that a few KiB on the wire cannot make wsproxy produce gigabytes for the backend.
+     * The most bytes a compressed message (a client's, or a backend's) may inflate to: maxMessageSize,
+     * else 64 MiB, so that a few KiB on the wire cannot make wsproxy produce gigabytes for the other peer.
      */
     private long inflateLimit() {
         return route.maxMessageSize() > 0 ? route.maxMessageSize() : MAX_INFLATED_BYTES;

@@ -19,14 +19,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLException;
+
 import org.wsproxy.frames.Handshakes;
+import org.wsproxy.io.TlsChannel;
+import org.wsproxy.wire.DeflateParams;
 
 /**
- * Opens backend connections for the frame engine: TCP connect, then the WebSocket handshake
- * written and its answer checked here, on the calling (container) thread, within the route's
- * connectTimeout. The answer must be a 101 with the right Sec-WebSocket-Accept, one of the offered
- * subprotocols if any, and no extension (none is offered); a head over {@link #MAX_HEAD_BYTES} or
- * anything else is a 502, a status of 300 or more is the client's answer, with its headers.
+ * Opens backend connections for the frame engine: TCP connect, the TLS handshake for wss://, then
+ * the WebSocket handshake written and its answer checked here, on the calling (container) thread,
+ * within the route's connectTimeout. The answer must be a 101 with the right Sec-WebSocket-Accept,
+ * one of the offered subprotocols if any, and no extension but permessage-deflate as offered (with
+ * backendCompression); a head over {@link #MAX_HEAD_BYTES} or anything else is a 502, a status of
+ * 300 or more is the client's answer, with its headers.
  * <p>
  * Stateless apart from its key source; one serves every route of the application.
  */
@@ -51,25 +56,46 @@ public final class Dialer {
      * @throws BackendFailure when no connection could be made or the backend did not accept it
      */
     public Dialed dial(BackendHandshake handshake, Duration timeout) throws BackendFailure {
+        return dial(handshake, timeout, null, false);
+    }
+
+    /**
+     * @param tls         the route's TLS settings, for a wss:// backend; null for ws://
+     * @param compression offer permessage-deflate (the route's backendCompression)
+     */
+    public Dialed dial(BackendHandshake handshake, Duration timeout, BackendTls tls, boolean compression)
+            throws BackendFailure {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI uri = handshake.uri();
-        if (!"ws".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("the frame engine dials ws:// backends only, not [" + uri + "]");
+        boolean secure = "wss".equals(uri.getScheme());
+        if (secure != (tls != null) || !(secure || "ws".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException("[" + uri + "] dialed with" + (tls == null ? "out" : "") + " TLS settings");
         }
-        SocketChannel channel = connect(uri, deadline);
+        String host = hostOf(uri);
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        SocketChannel channel = connect(host, port, deadline);
+        TlsChannel encrypted = null;
         boolean handedOver = false;
         try {
+            if (secure) {
+                encrypted = new TlsChannel(tls.engine(host, port), channel);
+                handshakeTls(encrypted, tls, deadline);
+            }
             byte[] keyBytes = new byte[16];
             keys.nextBytes(keyBytes);
             String key = Base64.getEncoder().encodeToString(keyBytes);
             byte[] request;
             try {
-                request = UpgradeRequest.bytes(handshake, key);
+                request = UpgradeRequest.bytes(handshake, key, compression ? DeflateParams.BACKEND_OFFER : null);
             } catch (IllegalArgumentException e) {
                 throw new BackendFailure(400, "request cannot be forwarded: " + e.getMessage(), e, false);
             }
-            channel.write(ByteBuffer.wrap(request));
-            Dialed dialed = answer(channel, handshake, key, deadline);
+            if (encrypted != null) {
+                encrypted.write(ByteBuffer.wrap(request));
+            } else {
+                channel.write(ByteBuffer.wrap(request));
+            }
+            Dialed dialed = answer(channel, encrypted, handshake, key, deadline, compression);
             handedOver = true;
             return dialed;
         } catch (SocketTimeoutException e) {
@@ -85,9 +111,29 @@ public final class Dialer {
         }
     }
 
-    private SocketChannel connect(URI uri, long deadline) throws BackendFailure {
+    private static void handshakeTls(TlsChannel encrypted, BackendTls tls, long deadline)
+            throws BackendFailure, SocketTimeoutException {
+        try {
+            encrypted.handshake(deadline);
+        } catch (SocketTimeoutException e) {
+            throw new BackendFailure(BackendFailure.GATEWAY_TIMEOUT,
+                    "backend did not finish the TLS handshake within connectTimeout", e, true);
+        } catch (SSLException e) {
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "TLS handshake with backend failed: "
+                    + BackendFailure.tlsProblem(e, tls.trustStore()), e, true);
+        } catch (IOException e) {
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "TLS handshake with backend failed: "
+                    + BackendFailure.describe(e), e, true);
+        }
+    }
+
+    /** The host of a URL as a name or an address, without the brackets of an IPv6 literal. */
+    private static String hostOf(URI uri) {
         String host = uri.getHost();
-        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private SocketChannel connect(String host, int port, long deadline) throws BackendFailure {
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(host);
@@ -120,12 +166,16 @@ public final class Dialer {
         throw new BackendFailure(BackendFailure.BAD_GATEWAY, why + BackendFailure.describe(last), last, true);
     }
 
-    private static Dialed answer(SocketChannel channel, BackendHandshake handshake, String key, long deadline)
-            throws IOException, BackendFailure {
+    /** @param encrypted the TLS over channel, null for ws:// */
+    private static Dialed answer(SocketChannel channel, TlsChannel encrypted, BackendHandshake handshake, String key,
+                                 long deadline, boolean compression) throws IOException, BackendFailure {
         byte[] buffer = new byte[MAX_HEAD_BYTES];
         int filled = 0;
         int headEnd;
         InputStream in = channel.socket().getInputStream();
+        if (encrypted != null) {
+            encrypted.deadline(deadline);
+        }
         int scanFrom = 0;
         while ((headEnd = headEnd(buffer, scanFrom, filled)) < 0) {
             scanFrom = Math.max(0, filled - 3);
@@ -136,8 +186,13 @@ public final class Dialer {
             if (left <= 0) {
                 throw new SocketTimeoutException("connectTimeout");
             }
-            channel.socket().setSoTimeout(left);
-            int n = in.read(buffer, filled, buffer.length - filled);
+            int n;
+            if (encrypted != null) {
+                n = encrypted.read(ByteBuffer.wrap(buffer, filled, buffer.length - filled));
+            } else {
+                channel.socket().setSoTimeout(left);
+                n = in.read(buffer, filled, buffer.length - filled);
+            }
             if (n < 0) {
                 throw refused("backend closed the connection before answering the handshake");
             }
@@ -157,9 +212,26 @@ public final class Dialer {
             throw refused("backend answered the handshake with HTTP " + head.status() + " instead of 101");
         }
         String subprotocol = check(head, handshake, key);
+        DeflateParams deflate = extensions(head, compression);
         channel.socket().setSoTimeout(0);
         ByteBuffer leftover = ByteBuffer.wrap(buffer, headEnd + 4, filled - headEnd - 4).slice();
-        return new Dialed(channel, leftover, subprotocol, head.headers());
+        return new Dialed(channel, encrypted, leftover, subprotocol, head.headers(), deflate);
+    }
+
+    /** @return permessage-deflate as the backend accepted it, null for none */
+    private static DeflateParams extensions(ResponseHead head, boolean compression) throws BackendFailure {
+        List<String> extensions = head.tokens("Sec-WebSocket-Extensions");
+        if (!compression) {
+            if (!extensions.isEmpty()) {
+                throw refused("backend's 101 names extensions " + extensions + " that were not offered");
+            }
+            return null;
+        }
+        try {
+            return DeflateParams.backendAnswer(extensions).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw refused("backend's 101 names " + e.getMessage());
+        }
     }
 
     /** @return the chosen subprotocol, "" for none */
@@ -173,10 +245,6 @@ public final class Dialer {
         List<String> accepts = head.headers().getOrDefault("Sec-WebSocket-Accept", List.of());
         if (accepts.size() != 1 || !accepts.get(0).equals(Handshakes.accept(key))) {
             throw refused("backend's 101 has a wrong Sec-WebSocket-Accept " + accepts);
-        }
-        List<String> extensions = head.tokens("Sec-WebSocket-Extensions");
-        if (!extensions.isEmpty()) {
-            throw refused("backend's 101 names extensions " + extensions + " that were not offered");
         }
         List<String> protocols = head.tokens("Sec-WebSocket-Protocol");
         if (protocols.isEmpty()) {

@@ -16,7 +16,8 @@ final class UpgradeRequest {
     private UpgradeRequest() {
     }
 
-    static byte[] bytes(BackendHandshake handshake, String key) {
+    /** @param extensions the Sec-WebSocket-Extensions offer, null for none */
+    static byte[] bytes(BackendHandshake handshake, String key, String extensions) {
         URI uri = handshake.uri();
         StringBuilder head = new StringBuilder(512);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -31,7 +32,8 @@ final class UpgradeRequest {
         }
         if (!hostGiven) {
             head.append("Host: ").append(uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost());
-            if (uri.getPort() != -1 && uri.getPort() != 80) {
+            int defaultPort = "wss".equals(uri.getScheme()) ? 443 : 80;
+            if (uri.getPort() != -1 && uri.getPort() != defaultPort) {
                 head.append(':').append(uri.getPort());
             }
             head.append("\r\n");
@@ -40,6 +42,9 @@ final class UpgradeRequest {
         head.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
         if (!handshake.subprotocols().isEmpty()) {
             head.append("Sec-WebSocket-Protocol: ").append(String.join(", ", handshake.subprotocols())).append("\r\n");
+        }
+        if (extensions != null) {
+            head.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
         }
         for (Map.Entry<String, List<String>> header : handshake.headers().entrySet()) {
             for (String value : header.getValue()) {

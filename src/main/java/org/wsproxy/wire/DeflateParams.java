@@ -7,18 +7,30 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * permessage-deflate on the client leg (RFC 7692), as the frame engine negotiates it: the first
- * of the client's offers that it can honour, answered as Tomcat's own stack answers. An offer that
- * limits the server's window below 15 bits is declined: {@link java.util.zip.Deflater} always uses
- * a 32 KiB window. The client's window limit needs nothing from wsproxy (its inflater takes any
- * window), and the no-context-takeover parameters are honoured.
+ * permessage-deflate (RFC 7692) as the frame engine negotiates it on either leg.
+ * <p>
+ * With a client, wsproxy is the server: it takes the first of the client's offers that it can
+ * honour, answered as Tomcat's own stack answers. An offer that limits the server's window below
+ * 15 bits is declined: {@link java.util.zip.Deflater} always uses a 32 KiB window. The client's
+ * window limit needs nothing from wsproxy (its inflater takes any window), and the
+ * no-context-takeover parameters are honoured.
+ * <p>
+ * With a backend (backendCompression), wsproxy is the client: it offers {@link #BACKEND_OFFER},
+ * each of its messages compressed on its own, and takes any answer that keeps to the offer.
  *
- * @param serverNoContextTakeover wsproxy resets its compressor after each message
- * @param clientNoContextTakeover the client resets its own (wsproxy resets its decompressor too)
+ * @param ownNoContextTakeover  wsproxy resets its compressor after each message
+ * @param peerNoContextTakeover the peer resets its own (wsproxy resets its decompressor too)
  */
-public record DeflateParams(boolean serverNoContextTakeover, boolean clientNoContextTakeover) {
+public record DeflateParams(boolean ownNoContextTakeover, boolean peerNoContextTakeover) {
 
     private static final String NAME = "permessage-deflate";
+
+    /**
+     * What wsproxy offers a backend, as the jsr356 engine does: no context kept between messages on
+     * either side, so that a connection keeps no dictionary (less memory per connection), and no
+     * window limit for wsproxy's own messages, which Java's Deflater could not keep to.
+     */
+    public static final String BACKEND_OFFER = NAME + "; client_no_context_takeover; server_no_context_takeover";
     /** The largest window, and the only one Java's Deflater can use. */
     private static final int MAX_WINDOW_BITS = 15;
 
@@ -99,9 +111,57 @@ public record DeflateParams(boolean serverNoContextTakeover, boolean clientNoCon
                 ? value.substring(1, value.length() - 1) : value;
     }
 
-    /** The Sec-WebSocket-Extensions value of the 101. */
+    /** The Sec-WebSocket-Extensions value of the 101 to a client. */
     public String response() {
-        return NAME + (serverNoContextTakeover ? "; server_no_context_takeover" : "")
-                + (clientNoContextTakeover ? "; client_no_context_takeover" : "");
+        return NAME + (ownNoContextTakeover ? "; server_no_context_takeover" : "")
+                + (peerNoContextTakeover ? "; client_no_context_takeover" : "");
+    }
+
+    /**
+     * A backend's answer to {@link #BACKEND_OFFER}.
+     *
+     * @param extensions the extensions the backend's 101 names, one per element
+     * @return the parameters of the leg to the backend; empty when it accepted no extension
+     * @throws IllegalArgumentException naming what does not keep to the offer: another extension,
+     *                                  permessage-deflate twice, a parameter not offered or with a value
+     */
+    public static Optional<DeflateParams> backendAnswer(List<String> extensions) {
+        if (extensions.isEmpty()) {
+            return Optional.empty();
+        }
+        if (extensions.size() > 1) {
+            throw new IllegalArgumentException("extensions " + extensions + " where only " + NAME + " was offered");
+        }
+        String[] parts = extensions.get(0).split(";");
+        if (!parts[0].trim().equalsIgnoreCase(NAME)) {
+            throw new IllegalArgumentException("extension [" + parts[0].trim() + "] where only " + NAME + " was offered");
+        }
+        boolean serverNoTakeover = false;
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < parts.length; i++) {
+            String param = parts[i].trim();
+            int eq = param.indexOf('=');
+            String name = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? null : unquote(param.substring(eq + 1).trim());
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException(NAME + " parameter [" + name + "] given twice");
+            }
+            switch (name) {
+                case "server_no_context_takeover", "client_no_context_takeover" -> {
+                    if (value != null) {
+                        throw new IllegalArgumentException(NAME + " parameter [" + name + "] with a value");
+                    }
+                    serverNoTakeover |= name.startsWith("server");
+                }
+                case "server_max_window_bits" -> {
+                    // The backend's own window: wsproxy's inflater takes any.
+                    if (windowBits(value) < 0) {
+                        throw new IllegalArgumentException(NAME + " parameter [" + param + "] out of 8..15");
+                    }
+                }
+                default -> throw new IllegalArgumentException(NAME + " parameter [" + param + "] that was not offered");
+            }
+        }
+        return Optional.of(new DeflateParams(true, serverNoTakeover));
     }
 }

@@ -40,7 +40,7 @@ final class FrameWriter {
 
     FrameWriter(MaskingKeys keys, DeflateParams deflate) {
         this.keys = keys;
-        this.deflater = deflate == null ? null : new MessageDeflater(deflate.serverNoContextTakeover());
+        this.deflater = deflate == null ? null : new MessageDeflater(deflate.ownNoContextTakeover());
     }
 
     /** Bytes waiting. */

@@ -60,7 +60,7 @@ final class Inbound implements FrameReader.Frames {
         // No frame length is refused here: the relay counts each message against maxMessageSize
         // as its parts pass (Direction), which also bounds a message of many small frames.
         this.reader = new FrameReader(this, fromClient, deflate == null ? 0 : RSV1, Long.MAX_VALUE);
-        this.inflater = deflate == null ? null : new MessageInflater(deflate.clientNoContextTakeover(), inflateLimit);
+        this.inflater = deflate == null ? null : new MessageInflater(deflate.peerNoContextTakeover(), inflateLimit);
     }
 
     /** RSV1, as {@link FrameReader} reports the reserved bits: permessage-deflate's "compressed" bit. */

@@ -37,6 +37,8 @@ public final class PythonPeer implements AutoCloseable {
     }
 
     private final Process process;
+    /** Set once by {@link #echoBackend} before the peer is handed out; 0 for other scripts. */
+    private int port;
     private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     /** Every line read so far, for failure messages; guarded by itself. */
     private final List<String> seen = new ArrayList<>();
@@ -65,11 +67,28 @@ public final class PythonPeer implements AutoCloseable {
         return new PythonPeer(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
-    /** Starts ws_backend.py on 127.0.0.1:{@code port} and waits until it listens. */
-    public static PythonPeer echoBackend(int port) throws IOException, InterruptedException {
-        PythonPeer backend = start("ws_backend.py", Integer.toString(port));
-        backend.await(line -> line.contains("\"event\": \"listening\""), Duration.ofSeconds(15));
+    /**
+     * Starts ws_backend.py on 127.0.0.1:{@code port} and waits until it listens.
+     *
+     * @param pem nothing for ws://; the certificate chain and key files for wss://
+     */
+    public static PythonPeer echoBackend(int port, Path... pem) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(Integer.toString(port)));
+        for (Path file : pem) {
+            args.add(file.toString());
+        }
+        PythonPeer backend = start("ws_backend.py", args.toArray(new String[0]));
+        Line listening = backend.await(line -> line.contains("\"event\": \"listening\""), Duration.ofSeconds(15));
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile("\"port\": (\\d+)").matcher(listening.text());
+        if (found.find()) {
+            backend.port = Integer.parseInt(found.group(1));
+        }
         return backend;
+    }
+
+    /** The port an {@link #echoBackend} listens on (useful when it was started on port 0). */
+    public int port() {
+        return port;
     }
 
     /**

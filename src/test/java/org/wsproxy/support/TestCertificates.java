@@ -52,6 +52,36 @@ public final class TestCertificates {
                 throw new IllegalStateException("cannot load trust store " + trustStore, e);
             }
         }
+
+        /**
+         * The key and certificate chain as PEM files beside the key store ({@code <stem>.key.pem},
+         * {@code <stem>.crt.pem}), for servers that are not JVMs (Python's ssl module).
+         *
+         * @return the certificate chain file and the key file, in that order
+         */
+        public List<Path> pemFiles() {
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                KeyStore store = KeyStore.getInstance(TYPE);
+                store.load(in, PASSWORD.toCharArray());
+                String stem = keyStore.getFileName().toString().replaceFirst("\\.p12$", "");
+                Path key = keyStore.resolveSibling(stem + ".key.pem");
+                Path chain = keyStore.resolveSibling(stem + ".crt.pem");
+                Files.writeString(key, pem("PRIVATE KEY", store.getKey("server", PASSWORD.toCharArray()).getEncoded()));
+                StringBuilder certificates = new StringBuilder();
+                for (java.security.cert.Certificate certificate : store.getCertificateChain("server")) {
+                    certificates.append(pem("CERTIFICATE", certificate.getEncoded()));
+                }
+                Files.writeString(chain, certificates);
+                return List.of(chain, key);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot write PEM files of " + keyStore, e);
+            }
+        }
+
+        private static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                    + "\n-----END " + type + "-----\n";
+        }
     }
 
     private TestCertificates() {

@@ -3,6 +3,7 @@ package org.wsproxy.upstream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.wsproxy.frames.Handshakes;
+import org.wsproxy.wire.DeflateParams;
 
 /**
  * The frame engine's backend handshake against a backend that answers whatever the test scripts:
@@ -74,7 +76,7 @@ class DialerTest {
             assertTrue(request.contains("\r\nOrigin: http://x\r\n"), request);
             assertTrue(request.contains("\r\nSec-WebSocket-Version: 13\r\n"), request);
         } finally {
-            dialed.channel().close();
+            dialed.close();
         }
     }
 
@@ -83,7 +85,7 @@ class DialerTest {
         backend = new OneShotBackend(key -> ok(key, ""));
         // A container hands header bytes over as ISO-8859-1 characters: "caf\u00e9" is the byte 0xE9.
         Dialed dialed = new Dialer(Resolver.SYSTEM).dial(handshake(List.of(), Map.of("X-Name", List.of("caf\u00e9 \u00ff"))), TIMEOUT);
-        dialed.channel().close();
+        dialed.close();
         byte[] raw = backend.requestBytes();
         String latin1 = new String(raw, StandardCharsets.ISO_8859_1);
         assertTrue(latin1.contains("X-Name: caf\u00e9 \u00ff\r\n"), latin1);
@@ -109,6 +111,33 @@ class DialerTest {
                 () -> new Dialer(Resolver.SYSTEM).dial(handshake(List.of(), Map.of()), TIMEOUT));
         assertEquals(502, failure.status());
         assertTrue(failure.getMessage().contains("extensions"), failure.getMessage());
+    }
+
+    @Test
+    void withCompressionDeflateIsOfferedAndTheBackendsAnswerIsKept() throws Exception {
+        backend = new OneShotBackend(key -> ok(key, "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n"));
+        Dialed dialed = new Dialer(Resolver.SYSTEM).dial(handshake(List.of(), Map.of()), TIMEOUT, null, true);
+        try {
+            assertTrue(backend.request().contains("\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                    + "client_no_context_takeover; server_no_context_takeover\r\n"), backend.request());
+            assertEquals(new DeflateParams(true, false), dialed.deflate(), "the backend keeps its context: so does the inflater");
+        } finally {
+            dialed.close();
+        }
+        backend.close();
+        backend = new OneShotBackend(key -> ok(key, ""));
+        dialed = new Dialer(Resolver.SYSTEM).dial(handshake(List.of(), Map.of()), TIMEOUT, null, true);
+        assertNull(dialed.deflate(), "declined: nothing compressed");
+        dialed.close();
+    }
+
+    @Test
+    void withCompressionAnAnswerOutsideTheOfferIsABadGateway() throws Exception {
+        backend = new OneShotBackend(key -> ok(key, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=9\r\n"));
+        BackendFailure failure = assertThrows(BackendFailure.class,
+                () -> new Dialer(Resolver.SYSTEM).dial(handshake(List.of(), Map.of()), TIMEOUT, null, true));
+        assertEquals(502, failure.status());
+        assertTrue(failure.getMessage().contains("client_max_window_bits=9"), failure.getMessage());
     }
 
     @Test
