@@ -205,6 +205,25 @@ class ConformanceTest {
                 argumentSet("1000 with a 123-byte reason", WireFrames.closePayload(1000, utf8("r".repeat(123))), 1000, "r".repeat(123))));
     }
 
+    /**
+     * A client that sends its first frames in the same packet as its handshake request (not
+     * waiting for the 101): the container reads them with the request, and they must still reach
+     * the backend, in order (Open Liberty before 25.0.0.1 lost them, #30341).
+     */
+    @Test
+    void framesSentWithTheHandshakeRequestReachTheBackend() throws Exception {
+        byte[] early = concat(masked(true, 0x1, utf8("first")), masked(false, 0x2, new byte[] {1, 2}),
+                masked(true, 0x0, new byte[] {3}), masked(true, 0x1, utf8("third")));
+        try (RawClient client = RawClient.connectSendingEarly(proxy.port(), "/echo", early)) {
+            client.readTimeout(Duration.ofSeconds(WAIT));
+            StrictBackend.Connection connection = backend.nextConnection(WAIT);
+            assertEquals("first", new String(client.readMessage(), StandardCharsets.UTF_8));
+            assertArrayEquals(new byte[] {1, 2, 3}, client.readMessage());
+            assertEquals("third", new String(client.readMessage(), StandardCharsets.UTF_8));
+            closeNormally(client, connection);
+        }
+    }
+
     @Test
     void closeWithoutCodeIsAnsweredAndReachesTheBackendAsNormalClosure() throws Exception {
         try (RawClient client = connect()) {

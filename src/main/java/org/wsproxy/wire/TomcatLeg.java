@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.wsproxy.relay.Close;
@@ -25,6 +26,14 @@ import org.wsproxy.relay.Side;
  * <p>
  * Writes come from any thread under the leg's lock; a write Tomcat cannot finish at once is
  * finished in an OPEN_WRITE dispatch, which completes the held send.
+ * <p>
+ * On a plain (not TLS) NIO connector the leg reads and writes Tomcat's channel itself: Tomcat's
+ * own read and write go through its socket buffers (socket.appReadBufSize, appWriteBufSize: 8 KiB
+ * by default, 4 KiB where memory per connection matters), one system call per buffer, and copy
+ * into them; through the channel one call carries up to 16 KiB read, or everything that waits.
+ * Tomcat leaves the timeouts of an upgraded connection to it, so reads it does not see cost
+ * nothing there. What Tomcat's buffers still hold (bytes that came with the upgrade request) is
+ * read through Tomcat first; TLS connections stay on Tomcat's path, which decrypts.
  */
 final class TomcatLeg extends FrameLeg implements Wire {
 
@@ -39,6 +48,8 @@ final class TomcatLeg extends FrameLeg implements Wire {
     private final AtomicInteger readState = new AtomicInteger(IDLE);
     /** Set once by {@link #open}, before Tomcat's first dispatch. */
     private volatile SocketWrapperBase<?> socket;
+    /** Set once by {@link #open}: Tomcat's plain channel, read and written directly; null on TLS or another connector. */
+    private volatile NioChannel channel;
     /**
      * Set by {@link #open}: a read of fewer bytes emptied the socket. Tomcat reads at most its read
      * buffer's capacity (socket.appReadBufSize) at a time, and no more than was asked.
@@ -55,7 +66,10 @@ final class TomcatLeg extends FrameLeg implements Wire {
     /** Tomcat handed the connection over: the leg opens, then the backend is read. */
     void open(SocketWrapperBase<?> upgraded) {
         socket = upgraded;
-        drainedBelow = Math.min(READ_SIZE, upgraded.getSocketBufferHandler().getReadBuffer().capacity());
+        Object carried = upgraded.getSocket();
+        channel = carried != null && carried.getClass() == NioChannel.class ? (NioChannel) carried : null;
+        drainedBelow = channel != null ? READ_SIZE
+                : Math.min(READ_SIZE, upgraded.getSocketBufferHandler().getReadBuffer().capacity());
         attach(this);
         relay.clientOpened(this);
         backend.start();
@@ -114,7 +128,15 @@ final class TomcatLeg extends FrameLeg implements Wire {
     }
 
     private void readSome() {
-        readFrom(into -> socket.read(false, into), drainedBelow);
+        readFrom(this::readSocket, drainedBelow);
+    }
+
+    private int readSocket(ByteBuffer into) throws IOException {
+        NioChannel direct = channel;
+        if (direct == null || !socket.getSocketBufferHandler().isReadBufferEmpty()) {
+            return socket.read(false, into);
+        }
+        return direct.read(into);
     }
 
     @Override
@@ -128,6 +150,17 @@ final class TomcatLeg extends FrameLeg implements Wire {
     @Override
     public boolean write(ByteBuffer bytes) throws IOException {
         SocketWrapperBase<?> upgraded = socket;
+        NioChannel direct = channel;
+        if (direct != null && !upgraded.hasDataToWrite()) {
+            while (bytes.hasRemaining()) {
+                if (direct.write(bytes) == 0) {
+                    // Tomcat dispatches OPEN_WRITE once the socket takes more.
+                    upgraded.registerWriteInterest();
+                    return false;
+                }
+            }
+            return true;
+        }
         // Non-blocking: Tomcat takes every byte, writes what the socket takes and keeps the rest.
         upgraded.write(false, bytes);
         upgraded.flush(false);

@@ -44,14 +44,23 @@ public final class RawClient implements AutoCloseable {
     public final String response;
 
     private RawClient(int port, String path, String extraHeaders) throws IOException {
+        this(port, path, extraHeaders, new byte[0]);
+    }
+
+    /** @param early bytes sent in the same write as the handshake request, before its answer */
+    private RawClient(int port, String path, String extraHeaders, byte[] early) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         InputStream raw = socket.getInputStream();
         String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] both = java.util.Arrays.copyOf(request, request.length + early.length);
+        System.arraycopy(early, 0, both, request.length, early.length);
+        out.write(both);
+        out.flush();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = raw.read();
@@ -67,6 +76,19 @@ public final class RawClient implements AutoCloseable {
     /** Connects and completes the handshake; fails unless the answer is 101. */
     public static RawClient connect(int port, String path) throws IOException {
         RawClient client = new RawClient(port, path, "");
+        if (!client.response.startsWith("HTTP/1.1 101")) {
+            client.close();
+            throw new IOException("handshake refused: " + client.response);
+        }
+        return client;
+    }
+
+    /**
+     * Connects with {@code early} (frames) sent in the same write as the handshake request, as a
+     * client that does not wait for the 101 does; fails unless the answer is 101.
+     */
+    public static RawClient connectSendingEarly(int port, String path, byte[] early) throws IOException {
+        RawClient client = new RawClient(port, path, "", early);
         if (!client.response.startsWith("HTTP/1.1 101")) {
             client.close();
             throw new IOException("handshake refused: " + client.response);
