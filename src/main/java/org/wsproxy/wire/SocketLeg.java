@@ -56,6 +56,11 @@ public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
         attach(this);
     }
 
+    /** The loop this leg is read on; a client leg that owns its socket is read there too. */
+    IoLoop loop() {
+        return loop;
+    }
+
     /** Starts reading the backend: the client leg is open, so what the backend sends has somewhere to go. */
     void start() {
         loop.execute(() -> {

@@ -2,12 +2,16 @@ package org.wsproxy.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.wsproxy.io.IoLoop;
 import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
 import org.wsproxy.relay.Relay;
@@ -15,27 +19,29 @@ import org.wsproxy.relay.RelayTimer;
 import org.wsproxy.relay.Side;
 
 /**
- * The frame engine's client leg on Tomcat: the upgraded socket read in Tomcat's dispatches and
- * written without blocking ({@link TomcatUpgrade} says why not through the servlet API).
+ * The frame engine's client leg on Tomcat: the upgraded socket, taken over from Tomcat through
+ * the interface its own WebSocket server uses ({@link TomcatUpgrade} says why not the servlet API).
  * <p>
- * Reading happens only in Tomcat's dispatches, which Tomcat runs one at a time per socket. A
- * dispatch reads until the client has nothing more, then answers UPGRADED (Tomcat polls the
- * socket again), or until the leg paused, then answers SUSPENDED (Tomcat leaves the socket alone)
- * and {@link #resumeReading()} asks Tomcat for a dispatch. {@link #readState} makes sure a resume
- * that races with the end of a dispatch is not lost.
+ * On a plain (not TLS) NIO connector the leg owns the socket: it is read and written on the I/O
+ * loop of its backend leg, as the backend socket is, and Tomcat does not poll it (the upgrade
+ * handler says it does its own I/O). A client's frame then goes to the backend on the thread that
+ * read it, with no hand-over from Tomcat's poller to its executor, and one system call reads up to
+ * 16 KiB or writes every frame that waits (Tomcat's own reads and writes go through its socket
+ * buffers, socket.appReadBufSize and appWriteBufSize, one call and one copy per 4-8 KiB). What
+ * Tomcat's read buffer still holds (frames that came with the upgrade request) is read through
+ * Tomcat first. Tomcat leaves the timeouts of an upgraded connection to it; closing goes through
+ * Tomcat, which keeps count of its connections.
  * <p>
- * Writes come from any thread under the leg's lock; a write Tomcat cannot finish at once is
- * finished in an OPEN_WRITE dispatch, which completes the held send.
+ * On a TLS connector (or another connector) Tomcat decrypts, so Tomcat reads: in its dispatches,
+ * which it runs one at a time per socket. A dispatch reads until the client has nothing more, then
+ * answers UPGRADED (Tomcat polls the socket again), or until the leg paused, then answers SUSPENDED
+ * (Tomcat leaves the socket alone) and {@link #resumeReading()} asks Tomcat for a dispatch.
+ * {@link #readState} makes sure a resume that races with the end of a dispatch is not lost. A
+ * write Tomcat cannot finish at once is finished in an OPEN_WRITE dispatch.
  * <p>
- * On a plain (not TLS) NIO connector the leg reads and writes Tomcat's channel itself: Tomcat's
- * own read and write go through its socket buffers (socket.appReadBufSize, appWriteBufSize: 8 KiB
- * by default, 4 KiB where memory per connection matters), one system call per buffer, and copy
- * into them; through the channel one call carries up to 16 KiB read, or everything that waits.
- * Tomcat leaves the timeouts of an upgraded connection to it, so reads it does not see cost
- * nothing there. What Tomcat's buffers still hold (bytes that came with the upgrade request) is
- * read through Tomcat first; TLS connections stay on Tomcat's path, which decrypts.
+ * Writes come from any thread under the leg's lock.
  */
-final class TomcatLeg extends FrameLeg implements Wire {
+final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
 
     /** No dispatch is reading, and Tomcat polls the socket (or will). */
     private static final int IDLE = 0;
@@ -48,8 +54,17 @@ final class TomcatLeg extends FrameLeg implements Wire {
     private final AtomicInteger readState = new AtomicInteger(IDLE);
     /** Set once by {@link #open}, before Tomcat's first dispatch. */
     private volatile SocketWrapperBase<?> socket;
-    /** Set once by {@link #open}: Tomcat's plain channel, read and written directly; null on TLS or another connector. */
-    private volatile NioChannel channel;
+    /**
+     * Set once by {@link #open}: the socket under Tomcat's plain channel, read and written
+     * directly; null on TLS or another connector. The socket itself, not Tomcat's NioChannel:
+     * Tomcat reuses a NioChannel for a later connection once this one is closed, while a closed
+     * socket only throws.
+     */
+    private volatile SocketChannel channel;
+    /** Set once by {@link #open} when the leg owns the socket: the loop that reads it; else null. */
+    private volatile IoLoop loop;
+    /** The socket's key with {@link #loop}; its interest is changed on the loop thread only. */
+    private volatile SelectionKey key;
     /**
      * Set by {@link #open}: a read of fewer bytes emptied the socket. Tomcat reads at most its read
      * buffer's capacity (socket.appReadBufSize) at a time, and no more than was asked.
@@ -67,12 +82,28 @@ final class TomcatLeg extends FrameLeg implements Wire {
     void open(SocketWrapperBase<?> upgraded) {
         socket = upgraded;
         Object carried = upgraded.getSocket();
-        channel = carried != null && carried.getClass() == NioChannel.class ? (NioChannel) carried : null;
+        channel = carried != null && carried.getClass() == NioChannel.class ? ((NioChannel) carried).getIOChannel() : null;
         drainedBelow = channel != null ? READ_SIZE
                 : Math.min(READ_SIZE, upgraded.getSocketBufferHandler().getReadBuffer().capacity());
         attach(this);
+        if (channel != null) {
+            try {
+                key = backend.loop().register(channel, this);
+                loop = backend.loop();
+            } catch (ClosedChannelException e) {
+                channel = null; // The client is gone already: Tomcat's dispatch will say so.
+            }
+        }
         relay.clientOpened(this);
         backend.start();
+        if (loop != null) {
+            loop.execute(() -> resumeOnLoop(true));
+        }
+    }
+
+    /** True when the leg reads the socket itself, so Tomcat must not poll it. Known once {@link #open} ran. */
+    boolean ownsSocket() {
+        return loop != null;
     }
 
     void destroyed() {
@@ -82,7 +113,8 @@ final class TomcatLeg extends FrameLeg implements Wire {
     SocketState dispatch(SocketEvent event) {
         switch (event) {
             case OPEN_READ:
-                return read();
+                // Owned, the socket is read on the loop only; Tomcat is told to leave it alone.
+                return ownsSocket() ? SocketState.SUSPENDED : read();
             case OPEN_WRITE:
                 try {
                     socket.flush(false);
@@ -131,8 +163,51 @@ final class TomcatLeg extends FrameLeg implements Wire {
         readFrom(this::readSocket, drainedBelow);
     }
 
+    // ---- the owned socket, on the loop thread
+
+    @Override
+    public void ready(int readyOps) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+            writable();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && key.isValid()) {
+            readOnLoop();
+        }
+    }
+
+    @Override
+    public void loopClosed() {
+        readEnded(null);
+    }
+
+    private void readOnLoop() {
+        readSome();
+        if (paused && key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        afterRead();
+    }
+
+    /** @param first the first read: what Tomcat read with the upgrade request may be waiting */
+    private void resumeOnLoop(boolean first) {
+        if (!first) {
+            paused = false;
+        }
+        if (key.isValid() && !paused) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+            readOnLoop();
+        }
+    }
+
+    private void awaitWritable() {
+        if (key.isValid()) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+        }
+    }
+
     private int readSocket(ByteBuffer into) throws IOException {
-        NioChannel direct = channel;
+        SocketChannel direct = channel;
         if (direct == null || !socket.getSocketBufferHandler().isReadBufferEmpty()) {
             return socket.read(false, into);
         }
@@ -141,6 +216,11 @@ final class TomcatLeg extends FrameLeg implements Wire {
 
     @Override
     public void resumeReading() {
+        IoLoop owner = loop;
+        if (owner != null) {
+            owner.execute(() -> resumeOnLoop(false));
+            return;
+        }
         paused = false;
         if (readState.compareAndSet(SUSPENDED, READING)) {
             socket.processSocket(SocketEvent.OPEN_READ, true);
@@ -150,12 +230,17 @@ final class TomcatLeg extends FrameLeg implements Wire {
     @Override
     public boolean write(ByteBuffer bytes) throws IOException {
         SocketWrapperBase<?> upgraded = socket;
-        NioChannel direct = channel;
+        SocketChannel direct = channel;
         if (direct != null && !upgraded.hasDataToWrite()) {
             while (bytes.hasRemaining()) {
                 if (direct.write(bytes) == 0) {
-                    // Tomcat dispatches OPEN_WRITE once the socket takes more.
-                    upgraded.registerWriteInterest();
+                    IoLoop owner = loop;
+                    if (owner != null) {
+                        owner.execute(this::awaitWritable);
+                    } else {
+                        // Tomcat dispatches OPEN_WRITE once the socket takes more.
+                        upgraded.registerWriteInterest();
+                    }
                     return false;
                 }
             }

@@ -50,6 +50,16 @@ public final class TomcatUpgrade implements InternalHttpUpgradeHandler {
         return carried == null ? SocketState.CLOSED : carried.dispatch(status);
     }
 
+    /**
+     * Asked by Tomcat once {@link #init} ran: true when the leg reads the socket itself, so that
+     * Tomcat does not poll it for reads (and never dispatches a read to it).
+     */
+    @Override
+    public boolean hasAsyncIO() {
+        TomcatLeg carried = leg;
+        return carried != null && carried.ownsSocket();
+    }
+
     @Override
     public void timeoutAsync(long now) {
         // The relay keeps its own time (idleTimeout, pingInterval).
