@@ -1,5 +1,6 @@
 package org.wsproxy.wire;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -57,16 +58,13 @@ public record DeflateParams(boolean ownNoContextTakeover, boolean peerNoContextT
         }
         boolean serverNoTakeover = false;
         boolean clientNoTakeover = false;
-        Set<String> seen = new HashSet<>();
-        for (int i = 1; i < parts.length; i++) {
-            String param = parts[i].trim();
-            int eq = param.indexOf('=');
-            String name = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? null : unquote(param.substring(eq + 1).trim());
-            if (!seen.add(name)) {
-                return Optional.empty(); // RFC 7692 section 7: a parameter given twice declines the offer
-            }
-            switch (name) {
+        Optional<List<Param>> params = parameters(parts);
+        if (params.isEmpty()) {
+            return Optional.empty(); // RFC 7692 section 7: a parameter given twice declines the offer
+        }
+        for (Param param : params.get()) {
+            String value = param.value();
+            switch (param.name()) {
                 case "server_no_context_takeover" -> {
                     if (value != null) {
                         return Optional.empty();
@@ -95,6 +93,30 @@ public record DeflateParams(boolean ownNoContextTakeover, boolean peerNoContextT
             }
         }
         return Optional.of(new DeflateParams(serverNoTakeover, clientNoTakeover));
+    }
+
+    /** One parameter of an extension: its name in lower case, its value unquoted (null for none), as written. */
+    private record Param(String name, String value, String written) {
+    }
+
+    /**
+     * The parameters of one extension, {@code parts[0]} being its name.
+     *
+     * @return empty when a parameter is given twice
+     */
+    private static Optional<List<Param>> parameters(String[] parts) {
+        List<Param> params = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < parts.length; i++) {
+            String written = parts[i].trim();
+            int eq = written.indexOf('=');
+            String name = (eq < 0 ? written : written.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            if (!seen.add(name)) {
+                return Optional.empty();
+            }
+            params.add(new Param(name, eq < 0 ? null : unquote(written.substring(eq + 1).trim()), written));
+        }
+        return Optional.of(params);
     }
 
     /** @return the bits 8 to 15, or -1 for anything else */
@@ -137,15 +159,11 @@ public record DeflateParams(boolean ownNoContextTakeover, boolean peerNoContextT
             throw new IllegalArgumentException("extension [" + parts[0].trim() + "] where only " + NAME + " was offered");
         }
         boolean serverNoTakeover = false;
-        Set<String> seen = new HashSet<>();
-        for (int i = 1; i < parts.length; i++) {
-            String param = parts[i].trim();
-            int eq = param.indexOf('=');
-            String name = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? null : unquote(param.substring(eq + 1).trim());
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException(NAME + " parameter [" + name + "] given twice");
-            }
+        List<Param> params = parameters(parts).orElseThrow(
+                () -> new IllegalArgumentException(NAME + " with a parameter given twice [" + extensions.get(0) + "]"));
+        for (Param param : params) {
+            String name = param.name();
+            String value = param.value();
             switch (name) {
                 case "server_no_context_takeover", "client_no_context_takeover" -> {
                     if (value != null) {
@@ -156,10 +174,10 @@ public record DeflateParams(boolean ownNoContextTakeover, boolean peerNoContextT
                 case "server_max_window_bits" -> {
                     // The backend's own window: wsproxy's inflater takes any.
                     if (windowBits(value) < 0) {
-                        throw new IllegalArgumentException(NAME + " parameter [" + param + "] out of 8..15");
+                        throw new IllegalArgumentException(NAME + " parameter [" + param.written() + "] out of 8..15");
                     }
                 }
-                default -> throw new IllegalArgumentException(NAME + " parameter [" + param + "] that was not offered");
+                default -> throw new IllegalArgumentException(NAME + " parameter [" + param.written() + "] that was not offered");
             }
         }
         return Optional.of(new DeflateParams(true, serverNoTakeover));
