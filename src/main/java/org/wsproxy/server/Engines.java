@@ -1,5 +1,6 @@
 package org.wsproxy.server;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.wsproxy.config.ConfigException;
@@ -76,9 +77,23 @@ final class Engines {
         return null;
     }
 
+    /**
+     * The containers whose client leg carried the real-container tests' scenario
+     * (org.wsproxy.it.ProxyScenario) on frames, by how their {@code getServerInfo()} starts, in
+     * lower case. A version not matched here was not tested.
+     */
+    private static final List<String> KNOWN_GOOD = List.of(
+            // Tomcat 10.1 and 11 (TomcatIT, Tomcat11IT), through Tomcat's own upgrade interface
+            // (wire.TomcatUpgrade says why not the servlet API's).
+            "apache tomcat/",
+            // GlassFish 7.0 (GlassFishIT, GlassFishCoHostingIT): its upgrade sends the 101 only once
+            // the response is flushed (wire.ServletUpgrader flushes it); Grizzly calls the listeners
+            // once isReady() was asked (wire.UpgradeLeg asks at once).
+            "eclipse glassfish 7.");
+
     private static boolean knownGood(String serverInfo) {
         String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);
-        return info.startsWith("apache tomcat/");
+        return KNOWN_GOOD.stream().anyMatch(info::startsWith);
     }
 
     /** What of the route the frame engine does not do yet, or null. */

@@ -11,4 +11,9 @@ class JettyIT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("Jetty", "jetty");
     }
+
+    @Override
+    String defaultEngine() {
+        return "jsr356";
+    }
 }

@@ -12,6 +12,11 @@ class LibertyIT extends ProxyScenario {
         return Deployment.of("Open Liberty", "liberty");
     }
 
+    @Override
+    String defaultEngine() {
+        return "jsr356";
+    }
+
     /**
      * Liberty's partial-message delivery decodes each text frame to a String on its own
      * ({@code com.ibm.ws.wsoc.link.LinkRead}, 26.0.0.5) and closes with 1007 "Invalid UTF-8 data
