@@ -265,7 +265,7 @@ public final class RouteHandler {
             if (deflate != null) {
                 response.setHeader("Sec-WebSocket-Extensions", deflate.response());
             }
-            runtime.upgrader().upgrade(request, response, attempt.relay(), runtime.timer(), attempt.frames(), deflate, inflateLimit());
+            runtime.upgrader().upgrade(request, attempt.relay(), runtime.timer(), attempt.frames(), deflate, inflateLimit());
             upgraded = true;
         } catch (IOException | ServletException | RuntimeException e) {
             LOG.log(Level.WARNING, "route [" + route.name() + "]: client [" + client + "]: the container could not upgrade "

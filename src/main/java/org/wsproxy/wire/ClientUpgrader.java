@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelayTimer;
@@ -16,13 +15,13 @@ import org.wsproxy.relay.RelayTimer;
 public interface ClientUpgrader {
 
     /**
-     * Upgrades the request, whose response holds the 101's status and headers; the 101 is sent, the
-     * client leg opens and the backend leg starts reading.
+     * Upgrades the request; the container sends the 101 when the servlet returns, then the client
+     * leg opens and the backend leg starts reading.
      *
      * @param deflate      permessage-deflate as negotiated with the client, null for none
      * @param inflateLimit the most bytes a compressed client message may inflate to
      */
-    void upgrade(HttpServletRequest request, HttpServletResponse response, Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate,
+    void upgrade(HttpServletRequest request, Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate,
                  long inflateLimit) throws IOException, ServletException;
 
     /** A short name for the startup log. */

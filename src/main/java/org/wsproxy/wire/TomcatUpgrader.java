@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelayTimer;
@@ -13,7 +12,7 @@ import org.wsproxy.relay.RelayTimer;
 final class TomcatUpgrader implements ClientUpgrader {
 
     @Override
-    public void upgrade(HttpServletRequest request, HttpServletResponse response, Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate,
+    public void upgrade(HttpServletRequest request, Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate,
                         long inflateLimit) throws IOException, ServletException {
         TomcatUpgrade handler = request.upgrade(TomcatUpgrade.class);
         handler.carry(new TomcatLeg(relay, timer, backend, deflate, inflateLimit));
