@@ -74,6 +74,12 @@ final class Engines {
         if (info.startsWith("jetty/12.0.")) {
             return serverInfo + " throws \"Not implemented\" from HttpServletRequest.upgrade (Jetty 12.1 implements it)";
         }
+        if (info.startsWith("jetty/12.1.")) {
+            // Seen on 12.1.12 (JettyIT, and by hand with a raw client): with Content-Length: 0 in the
+            // handshake the same frame is echoed.
+            return serverInfo + " parses a client's first frame after the 101 as a new HTTP request (400 \"Illegal "
+                    + "character OTEXT=0x81\") unless the handshake had a Content-Length header, which browsers do not send";
+        }
         return null;
     }
 
@@ -86,10 +92,19 @@ final class Engines {
             // Tomcat 10.1 and 11 (TomcatIT, Tomcat11IT), through Tomcat's own upgrade interface
             // (wire.TomcatUpgrade says why not the servlet API's).
             "apache tomcat/",
-            // GlassFish 7.0 (GlassFishIT, GlassFishCoHostingIT): its upgrade sends the 101 only once
-            // the response is flushed (wire.ServletUpgrader flushes it); Grizzly calls the listeners
-            // once isReady() was asked (wire.UpgradeLeg asks at once).
-            "eclipse glassfish 7.");
+            // GlassFish 7.0.21, 8.0.0 and Payara 6.2025.9 (GlassFishIT, GlassFishCoHostingIT,
+            // GlassFish8IT, PayaraIT): Grizzly sends the 101 only once the response is flushed and
+            // calls the listeners only once isReady() was asked; wire.UpgradeLeg does both as it opens.
+            "eclipse glassfish 7.",
+            "eclipse glassfish 8.",
+            "payara server 6.",
+            // WildFly 39.0.1 (WildFlyIT; Undertow 2.3.23): its upgraded stream's non-blocking
+            // write(b, off, len) writes all of b, so wire.UpgradeLeg hands it exact arrays.
+            "wildfly 39.",
+            // Open Liberty 26.0.0.5 (LibertyIT): reading before its first onDataAvailable raced with
+            // its own initial read and lost bytes, so wire.UpgradeLeg waits for the call there. (Before
+            // 25.0.0.1 it lost bytes that came with the handshake: open-liberty #30341.)
+            "ibm websphere liberty/26.");
 
     private static boolean knownGood(String serverInfo) {
         String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);

@@ -21,6 +21,6 @@ class GlassFish8IT extends ProxyScenario {
 
     @Override
     String defaultEngine() {
-        return "jsr356";
+        return "frames";
     }
 }

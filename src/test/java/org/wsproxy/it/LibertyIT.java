@@ -14,7 +14,7 @@ class LibertyIT extends ProxyScenario {
 
     @Override
     String defaultEngine() {
-        return "jsr356";
+        return "frames";
     }
 
     /**

@@ -21,6 +21,6 @@ class PayaraIT extends ProxyScenario {
 
     @Override
     String defaultEngine() {
-        return "jsr356";
+        return "frames";
     }
 }

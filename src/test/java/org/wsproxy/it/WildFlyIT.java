@@ -21,6 +21,6 @@ class WildFlyIT extends ProxyScenario {
 
     @Override
     String defaultEngine() {
-        return "jsr356";
+        return "frames";
     }
 }
