@@ -74,6 +74,15 @@ final class Engines {
         if (info.startsWith("jetty/12.0.")) {
             return serverInfo + " throws \"Not implemented\" from HttpServletRequest.upgrade (Jetty 12.1 implements it)";
         }
+        if (info.startsWith("ibm websphere liberty/")) {
+            // Seen on 26.0.0.5: LibertyIT passed once on frames, then lost bytes under load (1007 in
+            // the 5 MiB text echo, echoes that never came). UpgradeReadCallback.complete calls
+            // UpgradeInputByteBufferUtil.initialRead() whenever onDataAvailable returns: that releases
+            // the byte its last read fetched, unread by a paused leg, and starts another asynchronous
+            // read, which the reads of the resumed leg then race with.
+            return serverInfo + " drops or mixes up bytes of an upgraded connection whose reader stops before the data "
+                    + "runs out (as a leg paused for backpressure does): it reads on after every onDataAvailable";
+        }
         if (info.startsWith("jetty/12.1.")) {
             // Seen on 12.1.12 (JettyIT, and by hand with a raw client): with Content-Length: 0 in the
             // handshake the same frame is echoed.
@@ -100,11 +109,7 @@ final class Engines {
             "payara server 6.",
             // WildFly 39.0.1 (WildFlyIT; Undertow 2.3.23): its upgraded stream's non-blocking
             // write(b, off, len) writes all of b, so wire.UpgradeLeg hands it exact arrays.
-            "wildfly 39.",
-            // Open Liberty 26.0.0.5 (LibertyIT): reading before its first onDataAvailable raced with
-            // its own initial read and lost bytes, so wire.UpgradeLeg waits for the call there. (Before
-            // 25.0.0.1 it lost bytes that came with the handshake: open-liberty #30341.)
-            "ibm websphere liberty/26.");
+            "wildfly 39.");
 
     private static boolean knownGood(String serverInfo) {
         String info = serverInfo == null ? "" : serverInfo.toLowerCase(Locale.ROOT);

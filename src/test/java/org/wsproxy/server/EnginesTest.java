@@ -35,8 +35,7 @@ class EnginesTest {
     /** The getServerInfo() of each container whose client leg passed the real-container tests. */
     @ParameterizedTest
     @ValueSource(strings = {TOMCAT, "Apache Tomcat/11.0.25", "Eclipse GlassFish 7.0.21", "Eclipse GlassFish 8.0.0",
-            "Payara Server 6.2025.9", "WildFly 39.0.1.Final (WildFly Core 31.0.3.Final) - 2.3.23.Final",
-            "IBM WebSphere Liberty/26.0.0.5"})
+            "Payara Server 6.2025.9", "WildFly 39.0.1.Final (WildFly Core 31.0.3.Final) - 2.3.23.Final"})
     void framesIsTheDefaultWhereTheUpgradeIsKnownToWork(String serverInfo) throws Exception {
         Engines.Choice choice = Engines.choose(route(), serverInfo);
         assertEquals(Engine.FRAMES, choice.engine());
@@ -57,6 +56,14 @@ class EnginesTest {
         Engines.Choice choice = Engines.choose(route(), JETTY_12_0);
         assertEquals(Engine.JSR356, choice.engine());
         assertTrue(choice.why().contains("Not implemented"), choice.why());
+    }
+
+    @Test
+    void openLibertyKeepsJsr356AndTheLogSaysWhy() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), "IBM WebSphere Liberty/26.0.0.5");
+        assertEquals(Engine.JSR356, choice.engine());
+        assertTrue(choice.why().contains("drops or mixes up bytes"), choice.why());
+        assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), "IBM WebSphere Liberty/26.0.0.5"));
     }
 
     @Test
