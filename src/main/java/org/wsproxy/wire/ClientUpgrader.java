@@ -44,6 +44,6 @@ public interface ClientUpgrader {
                 // A Tomcat that hides its connector from applications: the servlet API's upgrade.
             }
         }
-        return new ServletUpgrader();
+        return new ServletUpgrader(ServletUpgrader.onGrizzly(serverInfo));
     }
 }

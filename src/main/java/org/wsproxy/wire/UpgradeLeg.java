@@ -23,17 +23,32 @@ import org.wsproxy.relay.Side;
  * threads; a leg paused for backpressure is read again by the thread that resumes it (the backend
  * leg's loop), as the container calls onDataAvailable only after {@code isReady()} said false. One
  * thread reads at a time ({@link #reading}); writes are under the leg's lock ({@link FrameLeg}).
- * Containers that call the listeners only once {@code isReady()} was asked (Grizzly) are asked at
- * once.
+ * <p>
+ * What containers need beyond the servlet API:
+ * <ul>
+ * <li>Grizzly (GlassFish 7 and 8, Payara 6) sends the 101 only when the response is flushed (its
+ *     upgrade suspends the response and calls init right after the servlet returns, nothing sent),
+ *     and calls the listeners only once {@code isReady()} was asked (glassfish-grizzly #2281): there
+ *     the leg flushes and reads at once as it opens. Elsewhere it must not: Jetty 12.1 refuses to
+ *     upgrade a committed response, and Open Liberty 26's initial read raced with a read of ours
+ *     ("Buffer has already been released" in UpgradeInputByteBufferUtil, bytes lost or mixed up).</li>
+ * <li>Undertow (WildFly 39, Undertow 2.3.23): the non-blocking {@code write(b, off, len)} of its
+ *     upgraded stream writes all of {@code b}, whatever {@code off} and {@code len} say, so it is
+ *     given arrays that hold exactly the bytes to write.</li>
+ * </ul>
  */
 public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteListener, Wire {
 
     private final SocketLeg backend;
+    /** The connection is Grizzly's: flush the 101 and ask isReady() as the leg opens. */
+    private final boolean grizzly;
 
     /** Set by {@link #open}, before any listener can run. */
     private volatile WebConnection connection;
     private volatile ServletInputStream in;
     private volatile ServletOutputStream out;
+    /** Set by {@link #open}: the output stream writes whole arrays only (Undertow's). */
+    private volatile boolean wholeArrays;
 
     /** Held by the thread reading. */
     private final AtomicBoolean reading = new AtomicBoolean();
@@ -43,10 +58,13 @@ public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteLis
     /**
      * @param deflate      permessage-deflate as negotiated with the client, null for none
      * @param inflateLimit the most bytes a compressed message from the client may inflate to
+     * @param grizzly      the container's connection is Grizzly's (GlassFish, Payara)
      */
-    public UpgradeLeg(Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate, long inflateLimit) {
+    public UpgradeLeg(Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate, long inflateLimit,
+                      boolean grizzly) {
         super(relay, Side.CLIENT, timer, null, true, deflate, inflateLimit);
         this.backend = backend;
+        this.grizzly = grizzly;
         this.partner = backend;
         backend.partner = this;
     }
@@ -56,15 +74,20 @@ public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteLis
         connection = upgraded;
         in = upgraded.getInputStream();
         out = upgraded.getOutputStream();
+        wholeArrays = out.getClass().getName().startsWith("io.undertow.");
         attach(this);
         // Writing first: the relay may close this leg as it opens (it was ending meanwhile).
         out.setWriteListener(this);
+        if (grizzly && out.isReady()) {
+            out.flush(); // the 101
+        }
         relay.clientOpened(this);
         // Reading once the relay is open: what the client sent with its handshake has somewhere to go.
         in.setReadListener(this);
         backend.start();
-        // Grizzly fires the listeners only after isReady() was asked (glassfish-grizzly #2281).
-        readSome();
+        if (grizzly) {
+            readSome();
+        }
     }
 
     /** The container destroyed the upgraded connection. */
@@ -139,8 +162,14 @@ public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteLis
         if (!stream.isReady()) {
             return false;
         }
-        stream.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-        bytes.position(bytes.limit());
+        if (wholeArrays && (bytes.arrayOffset() + bytes.position() != 0 || bytes.remaining() != bytes.array().length)) {
+            byte[] exact = new byte[bytes.remaining()];
+            bytes.get(exact);
+            stream.write(exact, 0, exact.length);
+        } else {
+            stream.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            bytes.position(bytes.limit());
+        }
         if (!stream.isReady()) {
             return false;
         }

@@ -18,4 +18,9 @@ class GlassFish8IT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("GlassFish 8", "glassfish8");
     }
+
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
 }

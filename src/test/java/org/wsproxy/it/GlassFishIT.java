@@ -33,6 +33,11 @@ class GlassFishIT extends ProxyScenario {
         return Deployment.glassFish();
     }
 
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

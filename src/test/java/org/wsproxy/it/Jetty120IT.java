@@ -19,6 +19,11 @@ class Jetty120IT extends ProxyScenario {
         return Deployment.of("Jetty 12.0", "jetty120");
     }
 
+    @Override
+    String defaultEngine() {
+        return "jsr356";
+    }
+
     @Test
     void theStartupLogSaysWhyTheRoutesRunOnJsr356() throws Exception {
         String log = Files.readString(deployment().log());

@@ -1,5 +1,11 @@
 package org.wsproxy.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+
+import org.junit.jupiter.api.Test;
+
 /**
  * The scenario on Open Liberty (openliberty-runtime, {@code matrix.liberty.version} in pom.xml;
  * {@code mvn verify -Pmatrix}) with the features and application of deploy-examples/liberty/wsproxy.xml
@@ -7,9 +13,22 @@ package org.wsproxy.it;
  */
 class LibertyIT extends ProxyScenario {
 
+    /** Engines.brokenUpgrade: Liberty's upgraded stream loses bytes when its reader pauses. */
+    @Test
+    void theStartupLogSaysWhyTheRoutesRunOnJsr356() throws Exception {
+        String log = Files.readString(deployment().log());
+        assertTrue(log.contains("engine jsr356 (the default on this container: IBM WebSphere Liberty/")
+                && log.contains("drops or mixes up bytes of an upgraded connection"), "no such line in " + deployment().log());
+    }
+
     @Override
     Deployment deployment() {
         return Deployment.of("Open Liberty", "liberty");
+    }
+
+    @Override
+    String defaultEngine() {
+        return "jsr356";
     }
 
     /**

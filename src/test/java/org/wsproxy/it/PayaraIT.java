@@ -18,4 +18,9 @@ class PayaraIT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("Payara", "payara");
     }
+
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
 }

@@ -10,4 +10,9 @@ class Tomcat11IT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("Tomcat 11", "tomcat11");
     }
+
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
 }

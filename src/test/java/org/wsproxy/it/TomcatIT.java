@@ -21,6 +21,11 @@ class TomcatIT extends ProxyScenario {
         return Deployment.tomcat();
     }
 
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
+
     /**
      * The access log reaches the container's own logging: Tomcat's default logging.properties sends
      * INFO to the console, which is the container's log here. (Not asserted on GlassFish, which

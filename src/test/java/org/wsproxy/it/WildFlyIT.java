@@ -18,4 +18,9 @@ class WildFlyIT extends ProxyScenario {
     Deployment deployment() {
         return Deployment.of("WildFly", "wildfly");
     }
+
+    @Override
+    String defaultEngine() {
+        return "frames";
+    }
 }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.config.ConfigException;
 import org.wsproxy.config.Engine;
 import org.wsproxy.config.Route;
@@ -30,11 +32,23 @@ class EnginesTest {
         return RouteConfig.fromContextParams(params).get(0);
     }
 
-    @Test
-    void framesIsTheDefaultWhereTheUpgradeIsKnownToWork() throws Exception {
-        Engines.Choice choice = Engines.choose(route(), TOMCAT);
+    /** The getServerInfo() of each container whose client leg passed the real-container tests. */
+    @ParameterizedTest
+    @ValueSource(strings = {TOMCAT, "Apache Tomcat/11.0.25", "Eclipse GlassFish 7.0.21", "Eclipse GlassFish 8.0.0",
+            "Payara Server 6.2025.9", "WildFly 39.0.1.Final (WildFly Core 31.0.3.Final) - 2.3.23.Final"})
+    void framesIsTheDefaultWhereTheUpgradeIsKnownToWork(String serverInfo) throws Exception {
+        Engines.Choice choice = Engines.choose(route(), serverInfo);
         assertEquals(Engine.FRAMES, choice.engine());
-        assertTrue(choice.why().contains(TOMCAT), choice.why());
+        assertFalse(choice.untested());
+        assertTrue(choice.why().contains(serverInfo), choice.why());
+    }
+
+    /** A version of a known-good container that the tests did not run on. */
+    @Test
+    void anotherVersionOfAKnownContainerIsNotKnownGood() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), "Eclipse GlassFish 6.2.5");
+        assertEquals(Engine.JSR356, choice.engine());
+        assertTrue(choice.why().contains("not been tested on [Eclipse GlassFish 6.2.5]"), choice.why());
     }
 
     @Test
@@ -45,6 +59,22 @@ class EnginesTest {
     }
 
     @Test
+    void openLibertyKeepsJsr356AndTheLogSaysWhy() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), "IBM WebSphere Liberty/26.0.0.5");
+        assertEquals(Engine.JSR356, choice.engine());
+        assertTrue(choice.why().contains("drops or mixes up bytes"), choice.why());
+        assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), "IBM WebSphere Liberty/26.0.0.5"));
+    }
+
+    @Test
+    void jetty121KeepsJsr356AndTheLogSaysWhy() throws Exception {
+        Engines.Choice choice = Engines.choose(route(), "jetty/12.1.12");
+        assertEquals(Engine.JSR356, choice.engine());
+        assertTrue(choice.why().contains("parses a client's first frame after the 101 as a new HTTP request"), choice.why());
+        assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), "jetty/12.1.12"));
+    }
+
+    @Test
     void anExplicitFramesWhereTheUpgradeIsBrokenFailsTheDeployment() throws Exception {
         ConfigException e = assertThrows(ConfigException.class, () -> Engines.choose(route("engine", "frames"), JETTY_12_0));
         assertTrue(e.getMessage().startsWith("route [chat]: engine [frames] cannot run here: jetty/12.0.30"), e.getMessage());
@@ -52,10 +82,10 @@ class EnginesTest {
 
     @Test
     void anExplicitFramesOnAContainerNotYetTestedRunsWithAWarning() throws Exception {
-        Engines.Choice choice = Engines.choose(route("engine", "frames"), "GlassFish Server Open Source Edition 7.0.21");
+        Engines.Choice choice = Engines.choose(route("engine", "frames"), "Resin/4.0.66");
         assertEquals(Engine.FRAMES, choice.engine());
         assertTrue(choice.untested());
-        assertTrue(choice.why().contains("not yet tested on GlassFish"), choice.why());
+        assertTrue(choice.why().contains("not yet tested on Resin/4.0.66"), choice.why());
         assertFalse(Engines.choose(route("engine", "frames"), TOMCAT).untested());
     }
 
