@@ -29,13 +29,16 @@ import org.wsproxy.relay.Side;
  * <li>Grizzly (GlassFish 7 and 8, Payara 6) sends the 101 only when the response is flushed (its
  *     upgrade suspends the response and calls init right after the servlet returns, nothing sent),
  *     and calls the listeners only once {@code isReady()} was asked (glassfish-grizzly #2281): there
- *     the leg flushes and reads at once as it opens. Elsewhere it must not: Jetty 12.1 refuses to
- *     upgrade a committed response, and Open Liberty 26's initial read raced with a read of ours
- *     ("Buffer has already been released" in UpgradeInputByteBufferUtil, bytes lost or mixed up).</li>
+ *     the leg flushes and reads at once as it opens, there only: a response flushed before the
+ *     servlet returned made Jetty 12.1 refuse the upgrade ("Cannot upgrade committed response"),
+ *     and a read before Open Liberty's first onDataAvailable raced with its own first read ("Buffer
+ *     has already been released" in UpgradeInputByteBufferUtil).</li>
  * <li>Undertow (WildFly 39, Undertow 2.3.23): the non-blocking {@code write(b, off, len)} of its
  *     upgraded stream writes all of {@code b}, whatever {@code off} and {@code len} say, so it is
  *     given arrays that hold exactly the bytes to write.</li>
  * </ul>
+ * Open Liberty 26 reads on after every onDataAvailable, whatever the listener wants, which a leg
+ * paused for backpressure cannot live with: server.Engines keeps it on jsr356.
  */
 public final class UpgradeLeg extends FrameLeg implements ReadListener, WriteListener, Wire {
 
