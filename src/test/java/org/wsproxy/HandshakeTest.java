@@ -90,6 +90,24 @@ class HandshakeTest {
         }
     }
 
+    /**
+     * An RFC 8441 handshake (HTTP/2's extended CONNECT with :protocol websocket) is a CONNECT
+     * request, which the servlet API cannot upgrade. Tomcat has no RFC 8441, and answers a CONNECT
+     * itself, before any servlet, with 501: what a client sees there, with nothing sent to the
+     * backend. A container that passes CONNECT on gets wsproxy's 405 with Allow: GET, as any
+     * method but GET does (postIsAnswered405AllowGet).
+     */
+    @Test
+    void connectIsRefusedAndNothingReachesTheBackend() throws Exception {
+        try (TestBackend backend = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/chat", backend.uri("/echo"))) {
+            RawHandshake.Response response = RawHandshake.to(proxy.port(), "/chat").method("CONNECT")
+                    .add("Content-Length", "0").send(proxy.port());
+            assertEquals(501, response.status(), "Tomcat's own answer to CONNECT");
+            assertTrue(backend.noHandshake());
+        }
+    }
+
     // --- Malformed handshakes -----------------------------------------------------------------
 
     /** Other versions, and a list naming 13 among others: RFC 6455 wants exactly 13. */
