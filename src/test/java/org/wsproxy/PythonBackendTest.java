@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsproxy.support.ProxyServer;
-import org.wsproxy.support.PythonPeer;
+import org.wsproxy.support.PeerProcess;
 import org.wsproxy.support.TestCertificates;
 import org.wsproxy.support.TestCertificates.ServerCertificate;
 import org.wsproxy.support.WsClient;
@@ -49,7 +49,7 @@ class PythonBackendTest {
         return options.toArray(new String[0]);
     }
 
-    private static PythonPeer.Line opened(PythonPeer backend) throws InterruptedException {
+    private static PeerProcess.Line opened(PeerProcess backend) throws InterruptedException {
         return backend.await(line -> line.contains("\"event\": \"open\""), Duration.ofSeconds(10));
     }
 
@@ -70,7 +70,7 @@ class PythonBackendTest {
         }
     }
 
-    private static void assertClientCloseReachesTheBackend(WsClient client, PythonPeer backend) throws Exception {
+    private static void assertClientCloseReachesTheBackend(WsClient client, PeerProcess backend) throws Exception {
         client.close(4000, "bye from the client");
         assertEquals(new WsClient.Close(4000, "bye from the client"), client.awaitClose(5));
         String closed = backend.await(line -> line.contains("\"event\": \"close\""), Duration.ofSeconds(10)).text();
@@ -79,7 +79,7 @@ class PythonBackendTest {
 
     @Test
     void compressedBackendLegCarriesMessagesUnchanged() throws Exception {
-        try (PythonPeer backend = PythonPeer.echoBackend(0);
+        try (PeerProcess backend = PeerProcess.echoBackend(0);
              ProxyServer proxy = ProxyServer.route("/py", URI.create("ws://127.0.0.1:" + backend.port() + "/echo"),
                      "backendCompression", "true");
              WsClient client = WsClient.connect(proxy.ws("/py"))) {
@@ -92,7 +92,7 @@ class PythonBackendTest {
 
     @Test
     void wssBackendCarriesMessagesAndCloses() throws Exception {
-        try (PythonPeer backend = PythonPeer.echoBackend(0, pem.toArray(new Path[0]));
+        try (PeerProcess backend = PeerProcess.echoBackend(0, pem.toArray(new Path[0]));
              ProxyServer proxy = ProxyServer.route("/py", URI.create("wss://localhost:" + backend.port() + "/echo"),
                      trusting());
              WsClient client = WsClient.connect(proxy.ws("/py"))) {
@@ -105,7 +105,7 @@ class PythonBackendTest {
 
     @Test
     void wssBackendWithCompressionCarriesMessages() throws Exception {
-        try (PythonPeer backend = PythonPeer.echoBackend(0, pem.toArray(new Path[0]));
+        try (PeerProcess backend = PeerProcess.echoBackend(0, pem.toArray(new Path[0]));
              ProxyServer proxy = ProxyServer.route("/py", URI.create("wss://127.0.0.1:" + backend.port() + "/echo"),
                      trusting("backendCompression", "true"));
              WsClient client = WsClient.connect(proxy.ws("/py"))) {
@@ -117,7 +117,7 @@ class PythonBackendTest {
 
     @Test
     void wssBackendKilledEndsTheClientWith1014() throws Exception {
-        try (PythonPeer backend = PythonPeer.echoBackend(0, pem.toArray(new Path[0]));
+        try (PeerProcess backend = PeerProcess.echoBackend(0, pem.toArray(new Path[0]));
              ProxyServer proxy = ProxyServer.route("/py", URI.create("wss://localhost:" + backend.port() + "/echo"),
                      trusting());
              WsClient client = WsClient.connect(proxy.ws("/py"))) {

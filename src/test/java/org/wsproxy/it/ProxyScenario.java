@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.support.PrometheusText;
-import org.wsproxy.support.PythonPeer;
+import org.wsproxy.support.PeerProcess;
 import org.wsproxy.support.RawClient;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.WsClient;
@@ -335,7 +335,7 @@ abstract class ProxyScenario {
     @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void aBackendKilledMidSessionGivesItsClient1014WithinASecond(String engine) throws Exception {
-        try (PythonPeer python = PythonPeer.echoBackend(Deployment.processPort());
+        try (PeerProcess python = PeerProcess.echoBackend(Deployment.processPort());
              WsClient client = WsClient.connect(deployment().ws(engine + "/process"))) {
             client.sendText("before the kill");
             assertEquals("before the kill", client.nextText(WAIT));
@@ -356,12 +356,12 @@ abstract class ProxyScenario {
     @ParameterizedTest(name = "route prefix \"{0}\"")
     @ValueSource(strings = {DEFAULT_ENGINE, JSR356_ENGINE})
     void aClientKilledMidSessionGivesItsBackend1001WithinASecond(String engine) throws Exception {
-        try (PythonPeer backendProcess = PythonPeer.echoBackend(Deployment.processPort());
-             PythonPeer client = PythonPeer.start("ws_client.py", deployment().ws(engine + "/process").toString(), "-", "hold")) {
+        try (PeerProcess backendProcess = PeerProcess.echoBackend(Deployment.processPort());
+             PeerProcess client = PeerProcess.start("ws_client.py", deployment().ws(engine + "/process").toString(), "-", "hold")) {
             client.await(line -> line.contains("\"ready\": true"), WAIT);
             backendProcess.await(line -> line.contains("\"event\": \"open\""), WAIT);
             long killedAt = client.kill();
-            PythonPeer.Line closed = backendProcess.await(line -> line.contains("\"event\": \"close\""), WAIT);
+            PeerProcess.Line closed = backendProcess.await(line -> line.contains("\"event\": \"close\""), WAIT);
             long after = closed.nanos() - killedAt;
             assertTrue(closed.text().contains("\"code\": 1001,"), () -> deployment().container() + ": " + closed.text());
             assertTrue(after <= KILL_NOTICE.toNanos(), () -> deployment().container() + ": the backend saw "

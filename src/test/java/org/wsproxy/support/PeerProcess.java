@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * A WebSocket peer that is not a JVM: a script of {@code src/test/resources/python/} run by
- * Debian's python3 with its python3-websockets, in a process of its own, so that a test can kill it
+ * Debian's python3 with its python3-websockets, or of {@code src/test/node/<dir>/} run by node with
+ * the packages of its lock file (./test.sh installs them), in a process of its own, so that a test can kill it
  * with SIGKILL as a crash or the OOM killer would (the kernel, not the peer, then ends its
  * connections). The script prints one JSON object per line; each line is taken with the moment it
  * was read ({@link System#nanoTime()}), so that a test can bound how soon after a kill the peer
@@ -25,7 +26,7 @@ import java.util.function.Predicate;
  * The scripts exit by themselves when their standard input ends or after a bounded wait, so that
  * none outlives a test JVM that dies before {@link #close()}.
  */
-public final class PythonPeer implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
 
     /** Debian's interpreter, where python3-websockets installs; another python3 on the PATH may lack it. */
     private static final String PYTHON = "/usr/bin/python3";
@@ -44,27 +45,41 @@ public final class PythonPeer implements AutoCloseable {
     private final List<String> seen = new ArrayList<>();
     private final Thread reader;
 
-    private PythonPeer(Process process) {
+    private PeerProcess(Process process) {
         this.process = process;
         this.reader = new Thread(this::read, "python-peer-" + process.pid());
         this.reader.setDaemon(true);
         this.reader.start();
     }
 
+    /**
+     * Runs {@code script} of {@code src/test/node/<dir>/} with node, in that folder (where its
+     * node_modules are).
+     */
+    public static PeerProcess node(String dir, String script, String... args) throws IOException {
+        Path folder = Path.of("src", "test", "node", dir).toAbsolutePath();
+        if (!java.nio.file.Files.isDirectory(folder.resolve("node_modules"))) {
+            throw new AssertionError(folder + "/node_modules is missing: ./test.sh installs it (npm ci)");
+        }
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
+        return new PeerProcess(new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start());
+    }
+
     /** Runs {@code script} (a file of src/test/resources/python/) with {@code args}. */
-    public static PythonPeer start(String script, String... args) throws IOException {
+    public static PeerProcess start(String script, String... args) throws IOException {
         if (!new java.io.File(PYTHON).canExecute()) {
             throw new AssertionError(PYTHON + " is missing: " + INSTALL);
         }
         Path file;
         try {
-            file = Path.of(PythonPeer.class.getResource("/python/" + script).toURI());
+            file = Path.of(PeerProcess.class.getResource("/python/" + script).toURI());
         } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("no test resource python/" + script, e);
         }
         List<String> command = new ArrayList<>(List.of(PYTHON, file.toString()));
         command.addAll(List.of(args));
-        return new PythonPeer(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new PeerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     /**
@@ -72,12 +87,12 @@ public final class PythonPeer implements AutoCloseable {
      *
      * @param pem nothing for ws://; the certificate chain and key files for wss://
      */
-    public static PythonPeer echoBackend(int port, Path... pem) throws IOException, InterruptedException {
+    public static PeerProcess echoBackend(int port, Path... pem) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(Integer.toString(port)));
         for (Path file : pem) {
             args.add(file.toString());
         }
-        PythonPeer backend = start("ws_backend.py", args.toArray(new String[0]));
+        PeerProcess backend = start("ws_backend.py", args.toArray(new String[0]));
         Line listening = backend.await(line -> line.contains("\"event\": \"listening\""), Duration.ofSeconds(15));
         java.util.regex.Matcher found = java.util.regex.Pattern.compile("\"port\": (\\d+)").matcher(listening.text());
         if (found.find()) {
