@@ -66,8 +66,10 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
     /** The socket's key with {@link #loop}; its interest is changed on the loop thread only. */
     private volatile SelectionKey key;
     /**
-     * Set by {@link #open}: a read of fewer bytes emptied the socket. Tomcat reads at most its read
-     * buffer's capacity (socket.appReadBufSize) at a time, and no more than was asked.
+     * Set by {@link #open}: a read of fewer bytes emptied the socket, so the next read is left to
+     * the selector. Only for the owned plain socket: through Tomcat a short read may leave bytes in
+     * Tomcat's own buffers (its TLS channel returns once the next record does not fit), which no
+     * poll would announce; there reading goes on until a read finds nothing (0).
      */
     private volatile int drainedBelow;
 
@@ -83,8 +85,7 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
         socket = upgraded;
         Object carried = upgraded.getSocket();
         channel = carried != null && carried.getClass() == NioChannel.class ? ((NioChannel) carried).getIOChannel() : null;
-        drainedBelow = channel != null ? READ_SIZE
-                : Math.min(READ_SIZE, upgraded.getSocketBufferHandler().getReadBuffer().capacity());
+        drainedBelow = channel != null ? READ_SIZE : 0;
         attach(this);
         if (channel != null) {
             try {
