@@ -206,4 +206,29 @@ class TlsTest {
             assertEquals(new WsClient.Close(1000, "bye"), client.awaitClose(5));
         }
     }
+
+    /**
+     * Several 1 MiB messages in a row over TLS on both legs, through the container's TLS connector:
+     * on the frame engine such a relay stalled at times (Tomcat's TLS channel read in its
+     * dispatches), so a client of a TLS connector is carried by jsr356 (TomcatUpgrader.carries).
+     */
+    @Test
+    void largeMessagesInARowThroughTheContainerTlsConnector() throws Exception {
+        try (TestBackend backend = TestBackend.startTls(localhost);
+             ProxyServer proxy = ProxyServer.builder().tls(localhost)
+                     .param("wsproxy.route.r.path", "/chat")
+                     .param("wsproxy.route.r.backend", backend.uri("/echo").toString())
+                     .param("wsproxy.route.r.trustStore", localhost.trustStore().toString())
+                     .param("wsproxy.route.r.trustStorePassword", TestCertificates.PASSWORD)
+                     .param("wsproxy.route.r.trustStoreType", TestCertificates.TYPE)
+                     .start();
+             WsClient client = WsClient.connect(proxy.ws("/chat"), localhost.clientContext())) {
+            for (int i = 0; i < 5; i++) {
+                byte[] large = new byte[1024 * 1024 + i];
+                new Random(40 + i).nextBytes(large);
+                client.sendBinary(large);
+                assertArrayEquals(large, client.nextBinary(), "message " + i);
+            }
+        }
+    }
 }
