@@ -49,9 +49,11 @@ final class ConnectionRelease implements RelayListener {
             connections.release();
         }
         backend.released();
-        runtime.relays().relayClosed(relay, closed);
+        // The close is recorded before the relay leaves the open ones: whoever sees it gone (the
+        // status page, a test waiting for it) finds its close among the recent ones.
         if (closed != null) {
             runtime.observers().closed(route, backend, closed);
         }
+        runtime.relays().relayClosed(relay, closed);
     }
 }
