@@ -186,16 +186,21 @@ class TlsTest {
     }
 
     /** Both legs over TLS at once; the backend learns that the client came over https. */
+    /** A proxy with a TLS connector and route [r] at /chat to {@code backend}'s /echo, trusting localhost. */
+    private static ProxyServer tlsProxyTo(TestBackend backend) {
+        return ProxyServer.builder().tls(localhost)
+                .param("wsproxy.route.r.path", "/chat")
+                .param("wsproxy.route.r.backend", backend.uri("/echo").toString())
+                .param("wsproxy.route.r.trustStore", localhost.trustStore().toString())
+                .param("wsproxy.route.r.trustStorePassword", TestCertificates.PASSWORD)
+                .param("wsproxy.route.r.trustStoreType", TestCertificates.TYPE)
+                .start();
+    }
+
     @Test
     void clientOverWssThroughTheContainerTlsConnector() throws Exception {
         try (TestBackend backend = TestBackend.startTls(localhost);
-             ProxyServer proxy = ProxyServer.builder().tls(localhost)
-                     .param("wsproxy.route.r.path", "/chat")
-                     .param("wsproxy.route.r.backend", backend.uri("/echo").toString())
-                     .param("wsproxy.route.r.trustStore", localhost.trustStore().toString())
-                     .param("wsproxy.route.r.trustStorePassword", TestCertificates.PASSWORD)
-                     .param("wsproxy.route.r.trustStoreType", TestCertificates.TYPE)
-                     .start();
+             ProxyServer proxy = tlsProxyTo(backend);
              WsClient client = WsClient.connect(proxy.ws("/chat"), localhost.clientContext())) {
             assertEquals("wss", proxy.ws("/chat").getScheme());
             assertEchoes(client);
@@ -215,13 +220,7 @@ class TlsTest {
     @Test
     void largeMessagesInARowThroughTheContainerTlsConnector() throws Exception {
         try (TestBackend backend = TestBackend.startTls(localhost);
-             ProxyServer proxy = ProxyServer.builder().tls(localhost)
-                     .param("wsproxy.route.r.path", "/chat")
-                     .param("wsproxy.route.r.backend", backend.uri("/echo").toString())
-                     .param("wsproxy.route.r.trustStore", localhost.trustStore().toString())
-                     .param("wsproxy.route.r.trustStorePassword", TestCertificates.PASSWORD)
-                     .param("wsproxy.route.r.trustStoreType", TestCertificates.TYPE)
-                     .start();
+             ProxyServer proxy = tlsProxyTo(backend);
              WsClient client = WsClient.connect(proxy.ws("/chat"), localhost.clientContext())) {
             for (int i = 0; i < 5; i++) {
                 byte[] large = new byte[1024 * 1024 + i];

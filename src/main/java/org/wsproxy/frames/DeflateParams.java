@@ -1,4 +1,4 @@
-package org.wsproxy.wire;
+package org.wsproxy.frames;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -242,6 +242,24 @@ public final class TlsChannel {
         }
     }
 
+    /**
+     * Closes a backend connection: through its TLS (a close_notify when the socket takes it), or the
+     * plain socket when there is none.
+     *
+     * @param tls null for a plain connection
+     */
+    public static void close(SocketChannel channel, TlsChannel tls) {
+        if (tls != null) {
+            tls.close();
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing only: nothing more to do.
+        }
+    }
+
     // ---- reading side
 
     private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {

@@ -20,6 +20,7 @@ import jakarta.websocket.DeploymentException;
 import org.wsproxy.backend.BackendConnection;
 import org.wsproxy.config.Engine;
 import org.wsproxy.config.Route;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.Handshakes;
 import org.wsproxy.jsr356.BackendLeg;
 import org.wsproxy.pool.Backend;
@@ -31,7 +32,6 @@ import org.wsproxy.upstream.BackendFailure;
 import org.wsproxy.upstream.BackendHandshake;
 import org.wsproxy.upstream.BackendTls;
 import org.wsproxy.upstream.Dialed;
-import org.wsproxy.wire.DeflateParams;
 import org.wsproxy.wire.SocketLeg;
 
 /**

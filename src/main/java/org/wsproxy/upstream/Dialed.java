@@ -1,13 +1,12 @@
 package org.wsproxy.upstream;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.io.TlsChannel;
-import org.wsproxy.wire.DeflateParams;
 
 /**
  * A backend connection whose handshake succeeded, blocking still, ready for its leg.
@@ -24,14 +23,6 @@ public record Dialed(SocketChannel channel, TlsChannel tls, ByteBuffer leftover,
 
     /** Closes a connection that will not be used. */
     public void close() {
-        if (tls != null) {
-            tls.close();
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Never used: nothing depends on it.
-        }
+        TlsChannel.close(channel, tls);
     }
 }

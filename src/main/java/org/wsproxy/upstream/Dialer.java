@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLException;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.Handshakes;
 import org.wsproxy.io.TlsChannel;
-import org.wsproxy.wire.DeflateParams;
 
 /**
  * Opens backend connections for the frame engine: TCP connect, the TLS handshake for wss://, then

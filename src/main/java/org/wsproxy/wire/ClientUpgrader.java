@@ -5,6 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelayTimer;
 

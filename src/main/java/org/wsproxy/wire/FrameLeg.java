@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.wsproxy.frames.CloseFrames;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.FrameReader.Violation;
 import org.wsproxy.frames.MaskingKeys;
 import org.wsproxy.io.BufferPool;

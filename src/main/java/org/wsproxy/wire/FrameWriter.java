@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import org.wsproxy.frames.CloseFrames;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.FrameHeader;
 import org.wsproxy.frames.Masking;
 import org.wsproxy.frames.MaskingKeys;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 
 import org.wsproxy.frames.CloseFrames;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.FrameReader.Violation;
 import org.wsproxy.frames.FrameReader;
 import org.wsproxy.frames.Masking;

@@ -6,6 +6,7 @@ import java.util.Locale;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelayTimer;
 

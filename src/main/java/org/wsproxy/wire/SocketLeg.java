@@ -1,12 +1,11 @@
 package org.wsproxy.wire;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.MaskingKeys;
 import org.wsproxy.io.IoLoop;
 import org.wsproxy.io.TlsChannel;
@@ -25,11 +24,11 @@ import org.wsproxy.relay.Side;
  */
 public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
 
-    private static final Logger LOG = System.getLogger(SocketLeg.class.getName());
-
     private final SocketChannel channel;
     /** TLS over the channel for a wss:// backend, else null. */
     private final TlsChannel tls;
+    /** What the leg reads: the socket, or the TLS over it. */
+    private final ReadSource source;
     private final IoLoop loop;
     /** The channel's key with the loop; its interest is changed on the loop thread only. */
     private final SelectionKey key;
@@ -51,6 +50,7 @@ public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
         if (tls != null) {
             tls.nonBlocking();
         }
+        this.source = tls != null ? tls::read : channel::read;
         this.key = loop.register(channel, this);
         startWith(leftover);
         attach(this);
@@ -104,11 +104,7 @@ public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
     }
 
     private void read() {
-        if (tls != null) {
-            readFrom(tls::read, READ_SIZE);
-        } else {
-            readFrom(channel::read, READ_SIZE);
-        }
+        readFrom(source, READ_SIZE);
         if (paused && key.isValid()) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
@@ -152,14 +148,6 @@ public final class SocketLeg extends FrameLeg implements IoLoop.Handler, Wire {
 
     @Override
     public void close() {
-        if (tls != null) {
-            tls.close();
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing a backend socket", e);
-        }
+        TlsChannel.close(channel, tls);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.io.IoLoop;
 import org.wsproxy.relay.Close;
 import org.wsproxy.relay.CloseCodes;
@@ -65,13 +66,6 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
     private volatile IoLoop loop;
     /** The socket's key with {@link #loop}; its interest is changed on the loop thread only. */
     private volatile SelectionKey key;
-    /**
-     * Set by {@link #open}: a read of fewer bytes emptied the socket, so the next read is left to
-     * the selector. Only for the owned plain socket: through Tomcat a short read may leave bytes in
-     * Tomcat's own buffers (its TLS channel returns once the next record does not fit), which no
-     * poll would announce; there reading goes on until a read finds nothing (0).
-     */
-    private volatile int drainedBelow;
 
     TomcatLeg(Relay relay, RelayTimer timer, SocketLeg backend, DeflateParams deflate, long inflateLimit) {
         super(relay, Side.CLIENT, timer, null, true, deflate, inflateLimit);
@@ -85,7 +79,6 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
         socket = upgraded;
         Object carried = upgraded.getSocket();
         channel = carried != null && carried.getClass() == NioChannel.class ? ((NioChannel) carried).getIOChannel() : null;
-        drainedBelow = channel != null ? READ_SIZE : 0;
         attach(this);
         if (channel != null) {
             try {
@@ -160,8 +153,14 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
         }
     }
 
+    /**
+     * On the owned plain socket a read of fewer bytes than asked emptied it, and the next read is
+     * left to the selector. Through Tomcat a short read may leave bytes in Tomcat's own buffers (its
+     * TLS channel returns once the next record does not fit), which no poll would announce: there
+     * reading goes on until a read finds nothing.
+     */
     private void readSome() {
-        readFrom(this::readSocket, drainedBelow);
+        readFrom(this::readSocket, channel != null ? READ_SIZE : 0);
     }
 
     // ---- the owned socket, on the loop thread

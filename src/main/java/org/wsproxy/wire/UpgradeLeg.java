@@ -10,6 +10,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.relay.Relay;
 import org.wsproxy.relay.RelayTimer;
 import org.wsproxy.relay.Side;

@@ -1,4 +1,4 @@
-package org.wsproxy.wire;
+package org.wsproxy.frames;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.Handshakes;
-import org.wsproxy.wire.DeflateParams;
 
 /**
  * The frame engine's backend handshake against a backend that answers whatever the test scripts:
