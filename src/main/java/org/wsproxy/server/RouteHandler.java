@@ -144,7 +144,6 @@ public final class RouteHandler {
             // Each try gets an equal share of connectTimeout, so that every backend in rotation can be
             // tried, and the client has its answer within connectTimeout whatever the backends do.
             Duration share = route.connectTimeout().dividedBy(candidates.size());
-            boolean frames = engine.engine() == Engine.FRAMES && runtime.upgrader().carries(request);
             BackendFailure failure = null;
             Backend backend = null;
             for (Backend candidate : candidates) {
@@ -153,7 +152,7 @@ public final class RouteHandler {
                 try {
                     BackendHandshake handshake = candidate.uri().equals(firstBackend) ? first
                             : first.to(BackendRequests.uri(route, candidate.uri(), request));
-                    attempt = connect(handshake, client, backend, share, frames);
+                    attempt = connect(handshake, client, backend, share);
                 } catch (BadHandshake refused) {
                     refuse(response, null, refused.status(), refused.getMessage());
                     return;
@@ -206,16 +205,15 @@ public final class RouteHandler {
      *
      * @throws BackendFailure when this backend cannot be used; its relay is released
      */
-    /** @param frames the frame engine carries this connection; else jsr356 */
-    private Attempt connect(BackendHandshake handshake, ClientAddress client, Backend backend, Duration timeout,
-                            boolean frames) throws BackendFailure {
+    private Attempt connect(BackendHandshake handshake, ClientAddress client, Backend backend, Duration timeout)
+            throws BackendFailure {
         backend.opening();
         ConnectionInfo connection = new ConnectionInfo(route.name(), client.address(), handshake.uri());
         ConnectionRelease release = new ConnectionRelease(route, backend, runtime, connections);
         Relay relay = new Relay(connection, settings, runtime.timer(), backend.in(), backend.out(), release);
         runtime.relays().add(relay, route.drainTime());
         try {
-            if (frames) {
+            if (engine.engine() == Engine.FRAMES) {
                 return dial(relay, handshake, timeout);
             }
             BackendConnection opened = runtime.backends().connect(route, handshake, timeout, new BackendLeg(relay));

@@ -29,14 +29,6 @@ public interface ClientUpgrader {
     String name();
 
     /**
-     * Whether this client leg can carry the connection of {@code request}; when not, the
-     * connection goes to the jsr356 engine, whatever its route's engine.
-     */
-    default boolean carries(HttpServletRequest request) {
-        return true;
-    }
-
-    /**
      * Tomcat's own upgrade where the application can see it (Tomcat's web application class loader
      * shows its connector's classes), else the servlet API's. Tomcat's class is loaded by name only
      * there, so that other containers never load a class built on Tomcat's.

@@ -346,23 +346,34 @@ abstract class FrameLeg extends FrameOutput implements Leg {
      * Reads and processes on the reading thread until the source has nothing more now, the leg
      * pauses (what was read and not processed is kept for the next call), or the connection ends.
      * An idle leg gives its read buffer back.
+     *
+     * @return true when reading stopped because the leg paused: the source may hold more, which a
+     *         reader resumed meanwhile must read itself (a source with buffers of its own, as
+     *         Tomcat's TLS channel, announces nothing for bytes it already holds)
      */
-    final void readFrom(ReadSource source) {
-        readFrom(source, 0);
+    final boolean readFrom(ReadSource source) {
+        return readFrom(source, 0);
     }
 
     /**
+     * @return as {@link #readFrom(ReadSource)}
      * @param drainedBelow a read of fewer bytes means the socket had no more (a socket's read, which
      *                     returns what the kernel holds up to what was asked): the next read is left
      *                     to the selector, saving the system call that would only find nothing; 0
      *                     to read until a read finds nothing
      */
-    final void readFrom(ReadSource source, int drainedBelow) {
+    final boolean readFrom(ReadSource source, int drainedBelow) {
         boolean drained = false;
+        boolean pausedHere = false;
         try {
-            while (!paused && !isEnded()) {
+            while (!isEnded()) {
+                if (paused) {
+                    pausedHere = true;
+                    break;
+                }
                 if (unprocessed()) {
                     if (!process(readBuffer != null ? readBuffer : EMPTY)) {
+                        pausedHere = !inbound.done();
                         break;
                     }
                     continue;
@@ -395,6 +406,7 @@ abstract class FrameLeg extends FrameOutput implements Leg {
             READ_BUFFERS.give(readBuffer);
             readBuffer = null;
         }
+        return pausedHere && !isEnded();
     }
 
     /** True while bytes read (or inflated) wait to be processed. Reading thread only. */

@@ -97,6 +97,11 @@ final class Inbound implements FrameReader.Frames {
         return closed;
     }
 
+    /** True once nothing more is read: the close was read, or the frames were refused. */
+    boolean done() {
+        return closed || refused != null;
+    }
+
     /** True while inflated bytes wait to be handed on: the next {@link #read} goes on with them. */
     boolean draining() {
         return draining;

@@ -37,7 +37,9 @@ import org.wsproxy.relay.Side;
  * which it runs one at a time per socket. A dispatch reads until the client has nothing more, then
  * answers UPGRADED (Tomcat polls the socket again), or until the leg paused, then answers SUSPENDED
  * (Tomcat leaves the socket alone) and {@link #resumeReading()} asks Tomcat for a dispatch.
- * {@link #readState} makes sure a resume that races with the end of a dispatch is not lost. A
+ * {@link #readState} makes sure a resume that races with the end of a dispatch is not lost; a
+ * dispatch that paused and was resumed before it ended reads on until a read finds nothing, since
+ * Tomcat's buffers may hold bytes no poll will announce. A
  * write Tomcat cannot finish at once is finished in an OPEN_WRITE dispatch.
  * <p>
  * Writes come from any thread under the leg's lock.
@@ -133,14 +135,17 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
     private SocketState read() {
         readState.set(READING);
         while (true) {
-            readSome();
+            boolean interrupted = readSome();
             afterRead();
             if (isEnded()) {
                 return SocketState.CLOSED;
             }
             if (!paused) {
-                if (unprocessed()) {
-                    continue; // resumed while writing what was read: what is left here goes on now
+                if (interrupted) {
+                    // Resumed while this dispatch was still reading: the resume left the reading to
+                    // it. What Tomcat holds already (its TLS channel decrypts ahead into buffers of
+                    // its own) no poll will announce, so reading goes on until a read finds nothing.
+                    continue;
                 }
                 readState.set(IDLE);
                 return SocketState.UPGRADED;
@@ -159,8 +164,8 @@ final class TomcatLeg extends FrameLeg implements Wire, IoLoop.Handler {
      * TLS channel returns once the next record does not fit), which no poll would announce: there
      * reading goes on until a read finds nothing.
      */
-    private void readSome() {
-        readFrom(this::readSocket, channel != null ? READ_SIZE : 0);
+    private boolean readSome() {
+        return readFrom(this::readSocket, channel != null ? READ_SIZE : 0);
     }
 
     // ---- the owned socket, on the loop thread

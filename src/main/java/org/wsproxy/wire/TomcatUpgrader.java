@@ -23,16 +23,4 @@ final class TomcatUpgrader implements ClientUpgrader {
     public String name() {
         return "Tomcat upgrade";
     }
-
-    /**
-     * Not a client of a TLS connector: there Tomcat reads and decrypts the upgraded connection in
-     * its dispatches, and relaying 1 MiB messages that way stalled at times (both legs idle, the
-     * bytes left in Tomcat's TLS buffers; 5 of 8 runs of three 1 MiB echoes in an embedded Tomcat),
-     * for a reason not yet found. Such a connection is carried by jsr356 until it is; a plain
-     * connector's socket is wsproxy's own (TomcatLeg) and unaffected.
-     */
-    @Override
-    public boolean carries(HttpServletRequest request) {
-        return !request.isSecure();
-    }
 }
