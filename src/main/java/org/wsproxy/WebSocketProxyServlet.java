@@ -2,11 +2,13 @@ package org.wsproxy;
 
 import java.io.IOException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.wsproxy.http.HttpRoute;
 import org.wsproxy.server.ProxyRuntime;
 import org.wsproxy.server.RouteHandler;
 
@@ -39,6 +41,12 @@ public class WebSocketProxyServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String abort = request.getDispatcherType() == DispatcherType.ASYNC ? HttpRoute.abortReason(request) : null;
+        if (abort != null) {
+            // A proxied response the backend broke off: the container closes the connection on this
+            // exception, and the client sees the response end early, not a complete one.
+            throw new IOException("wsproxy: response cut short: " + abort);
+        }
         handler.handle(request, response);
     }
 }

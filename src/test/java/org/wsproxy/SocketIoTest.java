@@ -29,6 +29,8 @@ class SocketIoTest {
 
     private static PeerProcess server;
     private static ProxyServer proxy;
+    /** The same backend through a route with http=proxy: Socket.IO's polling passes too. */
+    private static ProxyServer httpProxy;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,12 +39,17 @@ class SocketIoTest {
         Matcher port = Pattern.compile("\"port\":(\\d+)").matcher(listening);
         assertTrue(port.find(), listening);
         proxy = ProxyServer.route("/socket.io/*", URI.create("ws://127.0.0.1:" + port.group(1) + "/socket.io"));
+        httpProxy = ProxyServer.route("/socket.io/*", URI.create("ws://127.0.0.1:" + port.group(1) + "/socket.io"),
+                "http", "proxy");
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (proxy != null) {
             proxy.close();
+        }
+        if (httpProxy != null) {
+            httpProxy.close();
         }
         if (server != null) {
             server.close();
@@ -51,7 +58,11 @@ class SocketIoTest {
 
     /** Runs client.js with {@code transports} against the route; returns the JSON line it printed. */
     private static String client(String transports) throws Exception {
-        URI url = proxy.ws("/socket.io/");
+        return client(proxy, transports);
+    }
+
+    private static String client(ProxyServer through, String transports) throws Exception {
+        URI url = through.ws("/socket.io/");
         try (PeerProcess client = PeerProcess.node("socketio", "client.js", "http://127.0.0.1:" + url.getPort(),
                 url.getRawPath(), transports)) {
             return client.await(line -> line.startsWith("{"), Duration.ofSeconds(70)).text();
@@ -79,5 +90,25 @@ class SocketIoTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(426, poll.statusCode());
         assertEquals("websocket", poll.headers().firstValue("Upgrade").orElse(null));
+    }
+
+    /** Everything again, with the default transports through a route with http=proxy: polling, then the upgrade. */
+    @Test
+    void withHttpProxyDefaultTransportsPollThenUpgradeAndCarryEverything() throws Exception {
+        String seen = client(httpProxy, "polling,websocket");
+        assertTrue(seen.contains("\"text\":\"hello \u00e9\u20ac\ud83d\ude00\""), seen);
+        assertTrue(seen.contains("\"binary\":[0,1,2,254,255]"), seen);
+        assertTrue(seen.contains("\"bigLength\":1048576") && seen.contains("\"bigIntact\":true"), seen);
+        assertTrue(seen.contains("\"heard\":\"hi room\""), seen);
+        assertTrue(seen.contains("\"transports\":[\"websocket\",\"websocket\"]"), "upgraded to websocket at the end: " + seen);
+        server.await(line -> line.contains("\"transport\":\"polling\""), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withHttpProxyPollingAloneCarriesEverything() throws Exception {
+        String seen = client(httpProxy, "polling");
+        assertTrue(seen.contains("\"bigLength\":1048576") && seen.contains("\"bigIntact\":true"), seen);
+        assertTrue(seen.contains("\"heard\":\"hi room\""), seen);
+        assertTrue(seen.contains("\"transports\":[\"polling\",\"polling\"]"), seen);
     }
 }

@@ -1,9 +1,5 @@
 package org.wsproxy.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** What carries a route's connections (option {@code engine}). */
 public enum Engine {
 
@@ -29,13 +25,6 @@ public enum Engine {
     }
 
     static Engine parse(String value) {
-        String wanted = value.strip().toLowerCase(Locale.ROOT);
-        for (Engine engine : values()) {
-            if (engine.text.equals(wanted)) {
-                return engine;
-            }
-        }
-        throw new IllegalArgumentException("expected one of "
-                + Arrays.stream(values()).map(Engine::toString).collect(Collectors.joining(", ")));
+        return Parsers.oneOf(value, values());
     }
 }

@@ -110,6 +110,20 @@ final class Option<T> {
             + " container's WebSocket server and a Tyrus client); unset = frames where the container supports it,"
             + " else jsr356");
 
+    static final Option<HttpMode> HTTP = new Option<>("http", Kind.OPTIONAL, "refuse", HttpMode::parse,
+            "what a request that is not a WebSocket handshake gets: refuse (426 for a GET, 405 for another method)"
+            + " or proxy (relayed to the backend's URL as http:// or https://, for Socket.IO, SockJS, Server-Sent Events)");
+    static final Option<Duration> READ_TIMEOUT = new Option<>("readTimeout", Kind.OPTIONAL, "60s", Durations::parse,
+            "with http=proxy: longest wait for the backend's response head (then 504) and between two reads of its"
+            + " body (then the response is cut short); 0 = none");
+    static final Option<Long> MAX_BODY_SIZE = new Option<>("maxBodySize", Kind.OPTIONAL, "0", Sizes::parse,
+            "with http=proxy: largest request body relayed, in bytes; past it 413; 0 = unlimited");
+    static final Option<Sticky> STICKY = new Option<>("sticky", Kind.OPTIONAL, "none", Sticky::parse,
+            "none, or cookie: a cookie keeps each client on the backend it was first sent to, for HTTP requests and"
+            + " handshakes alike, while that backend is in rotation");
+    static final Option<String> STICKY_COOKIE = new Option<>("stickyCookie", Kind.OPTIONAL, null, Parsers::cookieName,
+            "name of the sticky cookie; unset = wsproxy-<route name>");
+
     private final String name;
     private final Kind kind;
     private final String defaultText;

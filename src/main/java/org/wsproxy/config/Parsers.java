@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The parsers behind {@link Option}: each turns one parameter value into its typed form or throws
@@ -205,5 +207,32 @@ final class Parsers {
             entries.add(e);
         }
         return entries;
+    }
+
+    /**
+     * The constant whose {@code toString()} (the option's spelling) is {@code text}, ignoring case
+     * and surrounding white space.
+     */
+    static <E extends Enum<E>> E oneOf(String text, E[] constants) {
+        String wanted = text.strip().toLowerCase(Locale.ROOT);
+        for (E constant : constants) {
+            if (constant.toString().equals(wanted)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("expected one of "
+                + Arrays.stream(constants).map(Object::toString).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * A cookie name (RFC 6265 section 4.1.1: an HTTP token), so that the Set-Cookie wsproxy sends
+     * is one every browser keeps.
+     */
+    static String cookieName(String text) {
+        String name = text.strip();
+        if (!TOKEN.matcher(name).matches()) {
+            throw new IllegalArgumentException("expected a cookie name: letters, digits and !#$%&'*+-.^_`|~");
+        }
+        return name;
     }
 }

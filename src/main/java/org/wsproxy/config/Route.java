@@ -50,6 +50,12 @@ public final class Route {
     private final AddressBlocks trustedProxies;
     /** Null when not set: the container's support decides (see server.Engines). */
     private final Engine engine;
+    private final HttpMode http;
+    private final Duration readTimeout;
+    private final long maxBodySize;
+    private final Sticky sticky;
+    /** The sticky cookie's name: as configured, else wsproxy-<name> (see {@link #stickyCookie()}). */
+    private final String stickyCookie;
     /** "name=value" of each option set to something other than its default, for toString(). */
     private final String nonDefaults;
 
@@ -85,7 +91,38 @@ public final class Route {
         this.backendCompression = get(values, Option.BACKEND_COMPRESSION);
         this.trustedProxies = get(values, Option.TRUSTED_PROXIES);
         this.engine = get(values, Option.ENGINE);
+        this.http = get(values, Option.HTTP);
+        this.readTimeout = get(values, Option.READ_TIMEOUT);
+        this.maxBodySize = get(values, Option.MAX_BODY_SIZE);
+        this.sticky = get(values, Option.STICKY);
+        String cookie = get(values, Option.STICKY_COOKIE);
+        // A route name may hold characters a cookie name may not (a servlet name is free text).
+        this.stickyCookie = cookie != null ? cookie : "wsproxy-" + name.replaceAll("[^!#$%&'*+.^_`|~0-9A-Za-z-]", "-");
         this.nonDefaults = nonDefaults;
+    }
+
+    /** What a request that is not a WebSocket handshake gets. */
+    public HttpMode http() {
+        return http;
+    }
+
+    /** With http=proxy: the longest wait for a response head and between two body reads; 0 = none. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** With http=proxy: the largest request body relayed, in bytes; 0 = unlimited. */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    public Sticky sticky() {
+        return sticky;
+    }
+
+    /** The sticky cookie's name, with sticky=cookie. */
+    public String stickyCookie() {
+        return stickyCookie;
     }
 
     /** The engine the route asked for, empty when it left the choice to wsproxy. */

@@ -85,6 +85,7 @@ final class RouteDraft {
             values.put(option, value);
         }
         checkPasswordHasStore(values);
+        checkStickyCookieIsUsed(values);
         checkStoreOpens(values);
         return new Route(name, pattern, values, String.join(", ", nonDefaults));
     }
@@ -117,6 +118,15 @@ final class RouteDraft {
                     ? own.get(Option.TRUST_STORE_PASSWORD) : defaults.get(Option.TRUST_STORE_PASSWORD);
             throw fail(password.label() + " is set but " + labels.apply(Option.TRUST_STORE.name())
                     + " is not; the password is only used to open that trust store");
+        }
+    }
+
+    /** A cookie name without sticky=cookie would be silently ignored; say so instead. */
+    private void checkStickyCookieIsUsed(Map<Option<?>, Object> values) throws ConfigException {
+        if (values.get(Option.STICKY_COOKIE) != null && values.get(Option.STICKY) != Sticky.COOKIE) {
+            Param cookie = own.containsKey(Option.STICKY_COOKIE) ? own.get(Option.STICKY_COOKIE) : defaults.get(Option.STICKY_COOKIE);
+            throw fail(cookie.label() + " is set but " + labels.apply(Option.STICKY.name())
+                    + " is not cookie; the cookie name is only used by sticky=cookie");
         }
     }
 

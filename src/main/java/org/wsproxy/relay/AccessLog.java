@@ -2,9 +2,10 @@ package org.wsproxy.relay;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 
 /**
- * The access log: one line per closed connection, at INFO, under its own logger
+ * The access log: one line per closed connection (and per proxied HTTP request), at INFO, under its own logger
  * {@value #LOGGER_NAME} so that operators can send it to a file of its own.
  * <p>
  * The line is {@code key=value} pairs separated by single spaces, always in the same order (see
@@ -15,7 +16,7 @@ import java.lang.System.Logger.Level;
  * Only connections whose client leg opened get a line: a handshake refused before the client's 101
  * (502, 504, the backend's own status) is logged by the route's handler as a WARNING instead.
  */
-final class AccessLog {
+public final class AccessLog {
 
     /** The logger's name; a constant, as operators configure it by name. */
     static final String LOGGER_NAME = "org.wsproxy.access";
@@ -56,6 +57,36 @@ final class AccessLog {
         quoted(line, c.backendReason());
         line.append(" first=").append(c.closedFirst() == null ? "proxy" : c.closedFirst().label());
         return line.toString();
+    }
+
+    /**
+     * Logs one proxied HTTP request (route option http=proxy), in the same log and form as the
+     * connections: {@code start= route= client= backend= duration_ms= method= path="" status=
+     * in_bytes= out_bytes= complete=true|false}. Bytes are the bodies' (the request's as read from the
+     * client, the response's as written to it).
+     */
+    public static void request(Instant started, String route, String client, String backend, long durationMillis,
+                               String method, String path, int status, long inBytes, long outBytes, boolean complete) {
+        LOG.log(Level.INFO, () -> {
+            StringBuilder line = new StringBuilder(256);
+            line.append("start=").append(started);
+            line.append(" route=");
+            token(line, route);
+            line.append(" client=");
+            token(line, client);
+            line.append(" backend=");
+            token(line, backend);
+            line.append(" duration_ms=").append(durationMillis);
+            line.append(" method=");
+            token(line, method);
+            line.append(" path=");
+            quoted(line, path);
+            line.append(" status=").append(status);
+            line.append(" in_bytes=").append(inBytes);
+            line.append(" out_bytes=").append(outBytes);
+            line.append(" complete=").append(complete);
+            return line.toString();
+        });
     }
 
     /** A value written bare when it can be, quoted when it holds anything that could split the line. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.wsproxy.config.Route;
+import org.wsproxy.config.Sticky;
 import org.wsproxy.upstream.BackendHandshake;
 
 /**
@@ -145,8 +146,18 @@ final class BackendRequests {
                 continue;
             }
             List<String> values = Collections.list(request.getHeaders(name));
-            // Tyrus joins the values of one header with ", ", which is wrong for cookies.
-            out.put(name, lower.equals("cookie") ? List.of(String.join("; ", values)) : values);
+            if (lower.equals("cookie")) {
+                // Tyrus joins the values of one header with ", ", which is wrong for cookies.
+                String joined = String.join("; ", values);
+                if (route.sticky() == Sticky.COOKIE) {
+                    joined = StickyCookies.strip(joined, route.stickyCookie());
+                }
+                if (joined != null) {
+                    out.put(name, List.of(joined));
+                }
+                continue;
+            }
+            out.put(name, values);
         }
         // The container authenticated the user (a security-constraint); a client-sent X-Forwarded-User
         // was dropped above, so this one can be believed by the backend.

@@ -30,6 +30,11 @@ final class Observers implements ProxyObserver {
     }
 
     @Override
+    public void httpRequest(Route route, java.net.URI backend, int status) {
+        tell(route, "an HTTP request", observer -> observer.httpRequest(route, backend, status));
+    }
+
+    @Override
     public void closed(Route route, Backend backend, ClosedConnection closed) {
         tell(route, "a close", observer -> observer.closed(route, backend, closed));
     }

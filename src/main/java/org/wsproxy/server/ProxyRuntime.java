@@ -20,6 +20,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.wsproxy.backend.BackendConnector;
 import org.wsproxy.config.Engine;
+import org.wsproxy.config.HttpMode;
 import org.wsproxy.config.Route;
 import org.wsproxy.frames.MaskingKeys;
 import org.wsproxy.io.IoLoops;
@@ -118,6 +119,9 @@ public final class ProxyRuntime {
                 daemon("wsproxy-check" + name, appClassLoader));
         this.checks.allowCoreThreadTimeOut(true);
         this.timer = new RelayTimer(scheduler, checks);
+        boolean frames = engines.values().stream().anyMatch(choice -> choice.engine() == Engine.FRAMES);
+        boolean http = routesByServlet.values().stream().anyMatch(route -> route.http() == HttpMode.PROXY);
+        this.loops = frames || http ? new IoLoops("wsproxy-io" + name) : null;
         int index = 0;
         for (Map.Entry<String, Route> entry : routesByServlet.entrySet()) {
             Route route = entry.getValue();
@@ -126,8 +130,6 @@ public final class ProxyRuntime {
             handlers.put(entry.getKey(), new RouteHandler(pool, this, engines.get(route.name())));
             endpointConfigs.put(route.name(), endpointConfig(INTERNAL_PATH_PREFIX + index++, closes));
         }
-        boolean frames = engines.values().stream().anyMatch(choice -> choice.engine() == Engine.FRAMES);
-        this.loops = frames ? new IoLoops("wsproxy-io" + name) : null;
         List<BackendPool> allPools = pools();
         if (HealthChecks.wanted(allPools)) {
             int threads = Math.min(MAX_HEALTH_CHECK_THREADS, HealthChecks.probedBackends(allPools));
@@ -245,7 +247,7 @@ public final class ProxyRuntime {
         return maskingKeys;
     }
 
-    /** The frame engine's I/O loops; only routes on the frame engine ask. */
+    /** The I/O loops of the frame engine and of HTTP proxying; only routes that use either ask. */
     IoLoops loops() {
         return loops;
     }
@@ -320,6 +322,11 @@ public final class ProxyRuntime {
             Thread.currentThread().interrupt();
         }
         backends.close();
+        for (RouteHandler handler : handlers.values()) {
+            if (handler.http() != null) {
+                handler.http().close();
+            }
+        }
         if (loops != null) {
             loops.close();
         }

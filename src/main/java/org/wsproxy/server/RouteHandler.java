@@ -19,6 +19,7 @@ import jakarta.websocket.DeploymentException;
 
 import org.wsproxy.backend.BackendConnection;
 import org.wsproxy.config.Engine;
+import org.wsproxy.config.HttpMode;
 import org.wsproxy.config.Route;
 import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.Handshakes;
@@ -75,6 +76,9 @@ public final class RouteHandler {
      * them twice, harmlessly.
      */
     private volatile BackendTls tls;
+    private final StickyCookies sticky;
+    /** The route's HTTP proxying, null with http=refuse. */
+    private final HttpForwarding http;
 
     RouteHandler(BackendPool pool, ProxyRuntime runtime, Engines.Choice engine) {
         this.route = pool.route();
@@ -84,6 +88,13 @@ public final class RouteHandler {
         this.settings = new RelaySettings(route.idleTimeout(), route.pingInterval(), route.maxMessageSize(),
                 route.connectTimeout());
         this.connections = new ConnectionLimit(route.maxConnections());
+        this.sticky = new StickyCookies(pool);
+        this.http = route.http() == HttpMode.PROXY ? new HttpForwarding(pool, sticky, runtime) : null;
+    }
+
+    /** The route's HTTP proxying, null with http=refuse. */
+    HttpForwarding http() {
+        return http;
     }
 
     public Route route() {
@@ -100,6 +111,10 @@ public final class RouteHandler {
             // The container may still route requests here while the application drains; a new
             // connection would only be closed again, so the client is sent to try elsewhere.
             refuseForNow(response, null, "proxy is stopping; retry later");
+            return;
+        }
+        if (http != null && !("GET".equals(request.getMethod()) && headerHasToken(request, "Upgrade", "websocket"))) {
+            http.handle(request, response, ClientAddress.of(request, route.trustedProxies()));
             return;
         }
         try {
@@ -119,6 +134,8 @@ public final class RouteHandler {
             return;
         }
         List<Backend> candidates = pool.candidates(client.address());
+        Backend pinned = sticky.pinned(request);
+        candidates = sticky.order(candidates, pinned);
         if (candidates.isEmpty()) {
             if (noneUpLogged.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, () -> "route [" + route.name() + "]: no backend is in rotation; answering new "
@@ -166,6 +183,10 @@ public final class RouteHandler {
                 }
                 placeTaken = true;
                 backend.succeeded();
+                String cookie = sticky.setCookie(request, backend, pinned);
+                if (cookie != null) {
+                    response.addHeader("Set-Cookie", cookie);
+                }
                 if (attempt.frames() != null) {
                     upgradeFrames(request, response, client, backend, attempt);
                 } else {

@@ -17,6 +17,7 @@ import jakarta.servlet.ServletRegistration;
 
 import org.wsproxy.config.ConfigException;
 import org.wsproxy.config.Engine;
+import org.wsproxy.config.HttpMode;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
@@ -60,8 +61,12 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             settings = ProxySettings.fromContextParams(params);
             for (ServletRegistration registration : context.getServletRegistrations().values()) {
                 if (SERVLET_CLASS.equals(registration.getClassName())) {
-                    routesByServlet.put(registration.getName(), RouteConfig.fromServlet(registration.getName(),
-                            registration.getMappings(), registration.getInitParameters(), params));
+                    Route route = RouteConfig.fromServlet(registration.getName(), registration.getMappings(),
+                            registration.getInitParameters(), params);
+                    routesByServlet.put(registration.getName(), route);
+                    if (route.http() == HttpMode.PROXY) {
+                        asyncSupported(registration, route);
+                    }
                 }
             }
             List<Route> formA = RouteConfig.fromContextParams(params);
@@ -78,6 +83,8 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
                     throw new ServletException("wsproxy" + app + ": route [" + route.name() + "]: a servlet named ["
                             + servletName + "] already exists");
                 }
+                // HTTP proxying streams bodies with the servlet's asynchronous I/O.
+                registration.setAsyncSupported(true);
                 Set<String> taken = registration.addMapping(route.path());
                 if (!taken.isEmpty()) {
                     throw new ServletException("wsproxy" + app + ": route [" + route.name() + "]: path [" + route.path()
@@ -112,5 +119,23 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
             LOG.log(Level.INFO, "wsproxy" + app + ": " + context.getServerInfo() + " reports a client's dropped connection as"
                     + " close code 1011: a client's 1011 reaches its backend as 1001 (the client went away)");
         }
+    }
+
+    /**
+     * A route declared in web.xml with http=proxy needs asynchronous requests: turned on here where
+     * the container lets an initializer do so (Tomcat, GlassFish), else the deployment fails with
+     * what to write.
+     */
+    private static void asyncSupported(ServletRegistration registration, Route route) throws ConfigException {
+        try {
+            if (registration instanceof ServletRegistration.Dynamic dynamic) {
+                dynamic.setAsyncSupported(true);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // not allowed here: said below
+        }
+        throw new ConfigException("route [" + route.name() + "]: http=proxy needs <async-supported>true</async-supported>"
+                + " in the <servlet> of [" + registration.getName() + "] in web.xml");
     }
 }

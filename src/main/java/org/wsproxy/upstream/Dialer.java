@@ -111,6 +111,43 @@ public final class Dialer {
         }
     }
 
+    /** A connected backend socket, with TLS over it for an https:// or wss:// backend. */
+    public record Opened(SocketChannel channel, TlsChannel tls) {
+    }
+
+    /**
+     * Opens a connection for an HTTP request: the TCP connect and, with {@code tls}, the TLS
+     * handshake, within {@code timeout} together. The socket is left blocking.
+     *
+     * @param tls the route's TLS settings for an https:// backend, null for http://
+     * @throws BackendFailure when no connection could be made
+     */
+    public Opened open(String host, int port, BackendTls tls, Duration timeout) throws BackendFailure {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SocketChannel channel = connect(host, port, deadline);
+        boolean handedOver = false;
+        try {
+            TlsChannel encrypted = null;
+            if (tls != null) {
+                encrypted = new TlsChannel(tls.engine(host, port), channel);
+                try {
+                    handshakeTls(encrypted, tls, deadline);
+                } catch (SocketTimeoutException e) {
+                    throw new BackendFailure(BackendFailure.GATEWAY_TIMEOUT,
+                            "backend did not finish the TLS handshake within connectTimeout", e, true);
+                }
+            }
+            handedOver = true;
+            return new Opened(channel, encrypted);
+        } catch (IOException e) {
+            throw new BackendFailure(BackendFailure.BAD_GATEWAY, "backend connection failed: " + BackendFailure.describe(e), e, true);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
     private static void handshakeTls(TlsChannel encrypted, BackendTls tls, long deadline)
             throws BackendFailure, SocketTimeoutException {
         try {
@@ -128,7 +165,7 @@ public final class Dialer {
     }
 
     /** The host of a URL as a name or an address, without the brackets of an IPv6 literal. */
-    private static String hostOf(URI uri) {
+    public static String hostOf(URI uri) {
         String host = uri.getHost();
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }

@@ -232,6 +232,20 @@ class ContextParamRoutesTest {
     }
 
     @Test
+    void aStickyCookieNameWithoutStickyCookieIsRefused() {
+        String message = failure(Params.chat("wsproxy.route.chat.stickyCookie", "SRV"));
+        assertEquals("route [chat]: parameter [wsproxy.route.chat.stickyCookie] is set but parameter "
+                + "[wsproxy.route.chat.sticky] is not cookie; the cookie name is only used by sticky=cookie", message);
+    }
+
+    @Test
+    void aBadHttpModeNamesTheParameterAndTheChoices() {
+        String message = failure(Params.chat("wsproxy.route.chat.http", "pass"));
+        assertTrue(message.contains("[wsproxy.route.chat.http]") && message.contains("[pass]")
+                && message.contains("expected one of refuse, proxy"), message);
+    }
+
+    @Test
     void aPasswordWithoutATrustStoreIsRefusedWithoutShowingIt() {
         String message = failure(Params.chat("wsproxy.route.chat.trustStorePassword", "s3cret"));
         assertEquals("route [chat]: parameter [wsproxy.route.chat.trustStorePassword] is set but parameter "

@@ -43,7 +43,25 @@ class OptionTest {
     void everyOptionIsSupported() {
         String names = Option.supportedNames();
         assertTrue(names.startsWith("backend, forwardPath, forwardQuery, allowedOrigins, dropHeaders"), names);
-        assertTrue(names.endsWith("drainTime, trustedProxies, balance, maxFails, failTimeout, healthCheckInterval, engine"), names);
+        assertTrue(names.endsWith("healthCheckInterval, engine, http, readTimeout, maxBodySize, sticky, stickyCookie"), names);
+    }
+
+    @Test
+    void httpProxyingOptionsTakeTheirValuesAndNameWhatTheyExpect() {
+        assertEquals(HttpMode.REFUSE, Option.HTTP.defaultValue());
+        assertEquals(HttpMode.PROXY, Option.HTTP.parse(" Proxy "));
+        assertEquals("expected one of refuse, proxy",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Option.HTTP.parse("yes")).getMessage());
+        assertEquals(Sticky.NONE, Option.STICKY.defaultValue());
+        assertEquals(Sticky.COOKIE, Option.STICKY.parse("cookie"));
+        assertEquals("expected one of none, cookie",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Option.STICKY.parse("ip")).getMessage());
+        assertEquals(java.time.Duration.ofSeconds(60), Option.READ_TIMEOUT.defaultValue());
+        assertEquals(0L, Option.MAX_BODY_SIZE.defaultValue());
+        assertEquals(5L * 1024 * 1024 * 1024, Option.MAX_BODY_SIZE.parse("5GiB"));
+        assertEquals("SRV", Option.STICKY_COOKIE.parse("SRV"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Option.STICKY_COOKIE.parse("a b"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Option.STICKY_COOKIE.parse("a;b"));
     }
 
     @Test
