@@ -48,6 +48,9 @@ for dir in "${lock_dirs[@]}"; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     say "installing the node packages of $dir (npm ci)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # npm ci makes no node_modules for a package without dependencies (src/test/node/sse), and
+    # PeerProcess.node wants the folder; touch alone would make it an empty file.
+    mkdir -p "$dir/node_modules"
     touch "$dir/node_modules"
   fi
 done
