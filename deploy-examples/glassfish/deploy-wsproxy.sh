@@ -25,6 +25,8 @@ echo_backend=${ECHO_BACKEND:-ws://127.0.0.1:9000/echo}
 # A route whose backend is not running: its handshakes are answered 502 Bad Gateway.
 down_backend=${DOWN_BACKEND:-ws://127.0.0.1:9001/echo}
 process_backend=${PROCESS_BACKEND:-ws://127.0.0.1:9002/echo}
+# A Socket.IO (or SockJS, or Server-Sent Events) server: HTTP-first clients need http=proxy.
+socketio_backend=${SOCKETIO_BACKEND:-ws://127.0.0.1:3000/socket.io}
 
 "$asadmin" --interactive=false deploy --force=true --enabled=false \
     --name wsproxy --contextroot /wsproxy "$war"
@@ -48,6 +50,12 @@ param wsproxy.route.echo-jsr356.engine jsr356
 param wsproxy.route.process-jsr356.path /jsr356/process
 param wsproxy.route.process-jsr356.backend "$process_backend"
 param wsproxy.route.process-jsr356.engine jsr356
+# Socket.IO's default transports: HTTP long-polling first, then the upgrade, on one path. The sticky
+# cookie keeps a session's requests on one server once there are several.
+param wsproxy.route.socketio.path '/socket.io/*'
+param wsproxy.route.socketio.backend "$socketio_backend"
+param wsproxy.route.socketio.http proxy
+param wsproxy.route.socketio.sticky cookie
 # The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
 # incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 

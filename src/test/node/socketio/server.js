@@ -1,7 +1,8 @@
 // A Socket.IO 4 server, unmodified from the npm registry, for SocketIoTest: listens on 127.0.0.1 (a
-// free port), prints one JSON object per line, and exits when its standard input ends, so that it
-// never outlives the test that started it.
-// Usage: node server.js [SERVER_ID]   (SERVER_ID names this server when a test runs two; default s1)
+// free port, or PORT), prints one JSON object per line, and exits when its standard input ends, so
+// that it never outlives the test that started it.
+// Usage: node server.js [SERVER_ID [PORT]]   (SERVER_ID names this server when a test runs two;
+//   default s1. PORT: where a deployed route expects it, as in the real-container tests; default 0)
 //   {"event":"listening","port":N}
 //   {"event":"connection","transport":"websocket"|"polling","server":SERVER_ID}   per client
 // Events: "echo" answers its payload in the acknowledgement; "join" puts the socket in a room;
@@ -26,6 +27,6 @@ io.on("connection", (socket) => {
   });
   socket.on("shout", (room, message) => socket.to(room).emit("heard", message));
 });
-server.listen(0, "127.0.0.1", () => say({ event: "listening", port: server.address().port }));
+server.listen(Number(process.argv[3] || 0), "127.0.0.1", () => say({ event: "listening", port: server.address().port }));
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

@@ -1,7 +1,7 @@
 // A server-sent events server on node's http module alone, for wsproxy's tests: listens on
 // 127.0.0.1 (a free port), prints one JSON object per line, and exits when its standard input ends,
 // so that it never outlives the test that started it.
-// Usage: node server.js
+// Usage: node server.js [PORT]   (PORT: where a deployed route expects it; default 0, a free port)
 //   GET  .../events?n=N          a text/event-stream of N events (i = 1..N), each sent only once the
 //                                client acknowledged the one before: event i+1 follows the request
 //                                POST .../ack?i=i (so a test can prove that event i reached the
@@ -121,6 +121,6 @@ const server = http.createServer((req, res) => {
     res.end("GET .../events?n=N[&gapMs=M] or POST .../ack?i=I\n");
   }
 });
-server.listen(0, "127.0.0.1", () => say({ event: "listening", port: server.address().port }));
+server.listen(Number(process.argv[2] || 0), "127.0.0.1", () => say({ event: "listening", port: server.address().port }));
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

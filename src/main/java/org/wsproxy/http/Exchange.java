@@ -108,7 +108,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     private volatile int status;
     private volatile long outBytes;
     private volatile boolean headSent;
-    private ScheduledFuture<?> readTimer;
+    /** The pending readTimeout check; set by whichever thread schedules the next one. */
+    private volatile ScheduledFuture<?> readTimer;
 
     Exchange(HttpRoute route, AsyncContext async, HttpServletRequest request, HttpServletResponse response,
              List<Target> targets, String clientBase, String client) {
@@ -133,10 +134,11 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             clientGone(e);
             return;
         }
-        if (!connect()) {
+        if (!connect() || !prepare()) {
             return;
         }
-        // The listeners are set once, after the first connection: the container may call them at once.
+        // The listeners are set once, after the first connection and once the head waits to go out:
+        // a container may call them at once, on this thread or another.
         out.setWriteListener(this);
         if (in != null) {
             in.setReadListener(this);
@@ -190,20 +192,29 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         return false;
     }
 
-    /** The connection is made: the head goes out, the body follows, the backend is read. */
-    private void begin() {
+    /**
+     * The connection is made: the head waits to go out, nothing of the response is known yet.
+     *
+     * @return false when the request cannot be sent (answered here)
+     */
+    private boolean prepare() {
         try {
             toBackend = ByteBuffer.wrap(target.request().headBytes());
         } catch (IllegalArgumentException e) {
             upstream.close();
             answer(400, "request cannot be forwarded: " + e.getMessage());
-            return;
+            return false;
         }
         requestSent = false;
         bodyEnded = in == null;
         lastHeard = System.nanoTime();
         fromBackend = ByteBuffer.allocate(BUFFER_SIZE).flip();
         head = null;
+        return true;
+    }
+
+    /** The head goes out, the body follows, the backend is read. */
+    private void begin() {
         upstream.watchReads(true);
         scheduleReadCheck(route.readTimeout.toNanos());
         pumpRequest();
@@ -257,14 +268,21 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
                 requestSent = true;
                 return;
             }
+            long length = target.request().bodyLength();
+            if (length >= 0 && bodyBytes >= length) {
+                bodyEnded = true; // all of a known length: no container need say so
+                continue;
+            }
             ServletInputStream stream = in;
             int n;
             try {
-                if (stream.isFinished()) {
-                    bodyEnded = true;
-                    continue;
-                }
                 if (!stream.isReady()) {
+                    // Asked only now: GlassFish's isFinished() says true once the body has arrived,
+                    // before it was read.
+                    if (stream.isFinished()) {
+                        bodyEnded = true;
+                        continue;
+                    }
                     return; // onDataAvailable goes on
                 }
                 if (requestBuffer == null) {
@@ -471,11 +489,22 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         return -1;
     }
 
-    /** @return bytes read, 0 for none now (the loop calls again when there are), -1 at the end */
+    /**
+     * @return bytes read, 0 for none now (the loop, or onWritePossible, calls again when there
+     *         are), -1 at the end
+     */
     private int readBackend() throws IOException {
-        if (wroteSinceFlush && out.isReady()) {
+        if (wroteSinceFlush) {
             // Before waiting on the backend, what it sent so far goes out: a long poll's answer or a
-            // Server-Sent Event must not wait in the container's buffer for the next one.
+            // Server-Sent Event must not wait in the container's buffer for the next one. While the
+            // container cannot take the flush, it is owed: onWritePossible comes back here (skipped,
+            // the tail of a SockJS stream's 100 KiB message stayed in Tomcat's buffer).
+            waitingForClient = true;
+            if (!out.isReady()) {
+                upstream.readInterest(false);
+                return 0;
+            }
+            waitingForClient = false;
             wroteSinceFlush = false;
             out.flush();
         }
@@ -571,7 +600,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             LOG.log(Level.DEBUG, () -> "route [" + route.name + "]: " + why + "; trying again");
             cancelTimer();
             async.start(() -> {
-                if (connect()) {
+                if (connect() && prepare()) {
                     begin();
                 }
             });
@@ -585,10 +614,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         answer(BackendFailure.BAD_GATEWAY, why);
     }
 
-    /**
-     * The response started and cannot be completed: the client must see it end early. An
-     * asynchronous dispatch whose servlet throws makes the container close the connection.
-     */
+    /** The response started and cannot be completed: the client must see it end early ({@link ClientAbort}). */
     private void abort(String why) {
         if (!finished.compareAndSet(false, true)) {
             return;
@@ -609,12 +635,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             return;
         }
         report(false);
-        request.setAttribute(ABORT_ATTRIBUTE, why);
-        try {
-            async.dispatch();
-        } catch (IllegalStateException e) {
-            completeQuietly();
-        }
+        ClientAbort.abort(request, async, why);
     }
 
     /** The client went away (or its stream failed): the backend connection is dropped. */
@@ -684,7 +705,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         Target t = target;
         String query = request.getQueryString();
         route.done.accept(new HttpResult(started, route.name, client, request.getMethod(),
-                request.getRequestURI() + (query == null ? "" : "?" + query), t == null ? null : t.request().uri(),
+                request.getRequestURI() + (query == null ? "" : "?" + query), t == null ? null : t.backend(),
                 status, bodyBytes, outBytes, Duration.ofNanos(System.nanoTime() - startNanos), whole));
     }
 

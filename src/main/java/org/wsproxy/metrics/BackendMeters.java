@@ -37,6 +37,8 @@ final class BackendMeters {
     static final String BYTES = "wsproxy.bytes";
     static final String HANDSHAKES = "wsproxy.handshakes";
     static final String CLOSES = "wsproxy.closes";
+    /** Proxied HTTP requests (route option http=proxy), by status class: 2xx ... 5xx, or none (the client went away first). */
+    static final String HTTP_REQUESTS = "wsproxy.http.requests";
 
     /** The backend tag of handshakes answered before any backend was tried. */
     static final String NO_BACKEND = "none";
@@ -51,6 +53,8 @@ final class BackendMeters {
      */
     private final Map<HandshakeOutcome, Counter> handshakes = new EnumMap<>(HandshakeOutcome.class);
     private final Map<String, Counter> closes = new ConcurrentHashMap<>();
+    /** By status class, registered on first use (at most six). */
+    private final Map<String, Counter> httpRequests = new ConcurrentHashMap<>();
 
     /** @param outcomes the outcomes that can happen here, registered now at 0 */
     private BackendMeters(MeterRegistry registry, String route, String backend, Set<HandshakeOutcome> outcomes) {
@@ -125,5 +129,13 @@ final class BackendMeters {
                         + " 3000-3999 and 4000-4999 are counted as 3xxx and 4xxx")
                 .tags(tags).tag("side", side).tag("code", codeTag)
                 .register(registry)).increment();
+    }
+
+    /** A proxied HTTP request ended with {@code status} (0: the client went away before one). */
+    void httpRequest(int status) {
+        String statusClass = status == 0 ? "none" : (status / 100) + "xx";
+        httpRequests.computeIfAbsent(statusClass, c -> Counter.builder(HTTP_REQUESTS)
+                .description("Proxied HTTP requests (http=proxy) by the status class the client got")
+                .tags(tags).tag("status", c).register(registry)).increment();
     }
 }

@@ -53,6 +53,11 @@ final class MetricsObserver implements ProxyObserver {
     }
 
     @Override
+    public void httpRequest(Route route, Backend backend, int status) {
+        (backend == null ? noBackend.get(route.name()) : byBackend.get(backend)).httpRequest(status);
+    }
+
+    @Override
     public void closed(Route route, Backend backend, ClosedConnection closed) {
         byBackend.get(backend).closed(closed);
     }

@@ -112,7 +112,7 @@ final class HttpForwarding {
 
     private void done(HttpResult result) {
         AccessLog.request(result.started(), result.route(), result.client(),
-                result.backend() == null ? null : result.backend().toString(), result.duration().toMillis(),
+                result.backend() == null ? null : result.backend().uri().toString(), result.duration().toMillis(),
                 result.method(), result.path(), result.status(), result.inBytes(), result.outBytes(), result.complete());
         runtime.observers().httpRequest(route, result.backend(), result.status());
     }

@@ -30,7 +30,7 @@ final class Observers implements ProxyObserver {
     }
 
     @Override
-    public void httpRequest(Route route, java.net.URI backend, int status) {
+    public void httpRequest(Route route, Backend backend, int status) {
         tell(route, "an HTTP request", observer -> observer.httpRequest(route, backend, status));
     }
 

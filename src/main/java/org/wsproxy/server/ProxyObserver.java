@@ -26,10 +26,10 @@ public interface ProxyObserver {
     /**
      * A proxied HTTP request (route option http=proxy) ended.
      *
-     * @param backend the backend URL it went to (or was tried last), null when none was tried
+     * @param backend the backend it went to (or was tried last), null when none was tried
      * @param status  the status the client got, 0 when it went away before one
      */
-    default void httpRequest(Route route, java.net.URI backend, int status) {
+    default void httpRequest(Route route, Backend backend, int status) {
     }
 
     /**

@@ -21,6 +21,8 @@ final class HandshakeCounts implements ProxyObserver {
 
     /** Route name to status to count. */
     private final Map<String, Map<Integer, LongAdder>> counts = new ConcurrentHashMap<>();
+    /** Likewise for proxied HTTP requests (http=proxy); status 0 = the client went away before one. */
+    private final Map<String, Map<Integer, LongAdder>> httpCounts = new ConcurrentHashMap<>();
 
     @Override
     public void handshake(Route route, Backend backend, int status) {
@@ -28,8 +30,23 @@ final class HandshakeCounts implements ProxyObserver {
                 .computeIfAbsent(status, s -> new LongAdder()).increment();
     }
 
+    @Override
+    public void httpRequest(Route route, Backend backend, int status) {
+        httpCounts.computeIfAbsent(route.name(), n -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, s -> new LongAdder()).increment();
+    }
+
     /** The counts of one route by status, lowest status first; empty before its first handshake. */
     Map<Integer, Long> of(String routeName) {
+        return copy(counts, routeName);
+    }
+
+    /** The proxied HTTP requests of one route by status, lowest first; empty before the first. */
+    Map<Integer, Long> httpOf(String routeName) {
+        return copy(httpCounts, routeName);
+    }
+
+    private static Map<Integer, Long> copy(Map<String, Map<Integer, LongAdder>> counts, String routeName) {
         Map<Integer, Long> copy = new TreeMap<>();
         Map<Integer, LongAdder> byStatus = counts.get(routeName);
         if (byStatus != null) {

@@ -100,6 +100,12 @@ final class StatusView {
             out.append(comma).append('"').append(count.getKey()).append("\":").append(count.getValue());
             comma = ",";
         }
+        out.append("},\"http\":").append(Json.string(route.http().toString())).append(",\"httpRequests\":{");
+        comma = "";
+        for (Map.Entry<Integer, Long> count : handshakes.httpOf(route.name()).entrySet()) {
+            out.append(comma).append('"').append(count.getKey()).append("\":").append(count.getValue());
+            comma = ",";
+        }
         out.append("},\"backends\":[");
         comma = "";
         for (Backend backend : pool.backends()) {

@@ -95,6 +95,12 @@
       const shakes = Object.entries(route.handshakes)
         .map(([status, n]) => status === '101' ? count(n) + ' opened' : count(n) + ' × ' + status).join(', ');
       head.appendChild(el('span', 'route-meta', 'handshakes: ' + (shakes || 'none yet')));
+      if (route.http === 'proxy') {
+        // Proxied HTTP requests by the status the client got (0: it went away first).
+        const requests = Object.entries(route.httpRequests)
+          .map(([status, n]) => count(n) + ' × ' + (status === '0' ? 'gone' : status)).join(', ');
+        head.appendChild(el('span', 'route-meta', 'HTTP requests: ' + (requests || 'none yet')));
+      }
       card.appendChild(head);
       const table = el('table', 'backends');
       const headRow = el('tr');

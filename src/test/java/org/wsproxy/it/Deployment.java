@@ -75,6 +75,11 @@ record Deployment(String container, int port, Path log) {
         return intProperty("it.process.port");
     }
 
+    /** Where the /socket.io route's backend (http=proxy) must listen: the tests start it there. */
+    static int socketIoPort() {
+        return intProperty("it.socketio.port");
+    }
+
     /** The second Tomcat, whose only connector is a TLS one; routes from deploy-examples/tomcat/tls/wsproxy.xml. */
     static Deployment tomcatTls() {
         return new Deployment("Tomcat (TLS connector)", intProperty("it.tomcat.tls.port"),

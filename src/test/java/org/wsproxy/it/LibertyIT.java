@@ -31,6 +31,11 @@ class LibertyIT extends ProxyScenario {
         return "jsr356";
     }
 
+    @Override
+    boolean streamsFlushAtOnce() {
+        return false;
+    }
+
     /**
      * Liberty's partial-message delivery decodes each text frame to a String on its own
      * ({@code com.ibm.ws.wsoc.link.LinkRead}, 26.0.0.5) and closes with 1007 "Invalid UTF-8 data

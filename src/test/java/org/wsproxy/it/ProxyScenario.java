@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -82,6 +83,15 @@ abstract class ProxyScenario {
      * leg passed this scenario, else "jsr356".
      */
     abstract String defaultEngine();
+
+    /**
+     * False where a streamed HTTP response (http=proxy) reaches its client only as the response
+     * ends: Open Liberty 26.0.0.5 commits what wsproxy flushes from its I/O thread without sending
+     * it (README, Known limitations), so a Server-Sent Event waits there.
+     */
+    boolean streamsFlushAtOnce() {
+        return true;
+    }
 
     /**
      * True where the container's own WebSocket stack decodes each frame of a text message on its
@@ -300,6 +310,74 @@ abstract class ProxyScenario {
             String reason = "bye from the backend via " + deployment().container();
             client.sendText("close:4000:" + reason);
             assertEquals(new WsClient.Close(4000, reason), client.awaitClose(WAIT.toSeconds()));
+        }
+    }
+
+    /**
+     * Socket.IO 4 with its default transports through the deploy example's /socket.io route
+     * (http=proxy, sticky=cookie): HTTP long-polling first, then the upgrade to websocket, events
+     * with acknowledgements, a binary attachment, 1 MiB, a room broadcast.
+     */
+    @Test
+    void socketIoDefaultTransportsPollThenUpgrade() throws Exception {
+        try (PeerProcess server = PeerProcess.node("socketio", "server.js", "s1", Integer.toString(Deployment.socketIoPort()))) {
+            server.await(line -> line.contains("\"event\":\"listening\""), WAIT);
+            URI url = deployment().http("/socket.io/");
+            try (PeerProcess client = PeerProcess.node("socketio", "client.js", "http://127.0.0.1:" + url.getPort(),
+                    url.getRawPath(), "polling,websocket")) {
+                String seen = client.await(line -> line.startsWith("{"), Duration.ofSeconds(70)).text();
+                assertTrue(seen.contains("\"bigIntact\":true") && seen.contains("\"heard\":\"hi room\"")
+                        && seen.contains("\"binary\":[0,1,2,254,255]"), () -> deployment().container() + ": " + seen);
+                assertTrue(seen.contains("\"transports\":[\"websocket\",\"websocket\"]"),
+                        () -> deployment().container() + ": not upgraded: " + seen);
+                server.await(line -> line.contains("\"transport\":\"polling\""), WAIT);
+            }
+        }
+    }
+
+    /**
+     * A streamed response whose backend dies mid-body (SIGKILL): the client never sees it end as a
+     * complete response (no last chunk). Where streams flush at once the first event arrives before
+     * the kill. The backend is the Server-Sent Events server, started where the /socket.io route's
+     * backend listens.
+     */
+    @Test
+    void aStreamWhoseBackendIsKilledNeverEndsAsAComplete() throws Exception {
+        try (PeerProcess server = PeerProcess.node("sse", "server.js", Integer.toString(Deployment.socketIoPort()))) {
+            server.await(line -> line.contains("\"event\":\"listening\""), WAIT);
+            URI url = deployment().http("/socket.io/events?n=5&gapMs=60000");
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", url.getPort())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                socket.getOutputStream().write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                java.io.InputStream in = socket.getInputStream();
+                StringBuilder got = new StringBuilder();
+                if (streamsFlushAtOnce()) {
+                    try {
+                        while (!got.toString().contains("\"i\":1")) {
+                            int b = in.read();
+                            assertTrue(b >= 0, () -> deployment().container() + ": the stream ended before its first event: " + got);
+                            got.append((char) b);
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        fail(deployment().container() + ": no first event within " + WAIT + "; got: " + got);
+                    }
+                    assertTrue(got.toString().startsWith("HTTP/1.1 200"), () -> deployment().container() + ": " + got);
+                } else {
+                    server.await(line -> line.contains("\"event\":\"sent\""), WAIT);
+                }
+                server.kill();
+                socket.setSoTimeout(5000);
+                try {
+                    for (int b = in.read(); b >= 0; b = in.read()) {
+                        got.append((char) b);
+                        assertTrue(!got.toString().endsWith("\r\n0\r\n\r\n"), () -> deployment().container()
+                                + ": a stream its backend broke off ended as a complete response: " + got);
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // No last chunk within 5 s: the container closes later (its keep-alive timeout).
+                }
+            }
         }
     }
 

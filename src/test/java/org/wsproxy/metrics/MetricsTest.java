@@ -213,6 +213,26 @@ class MetricsTest {
     }
 
     /** Scrapes until {@code ready} holds, for at most {@link #COUNTED_WAIT}; returns the last page either way. */
+    /** Proxied HTTP requests (http=proxy) are counted by route, backend and status class. */
+    @Test
+    void httpRequestsAreCountedByStatusClass() throws Exception {
+        try (org.wsproxy.support.HttpBackend backend = org.wsproxy.support.HttpBackend.start((request, out, socket) ->
+                org.wsproxy.support.HttpBackend.respond(out, request.target().endsWith("missing") ? 404 : 200, java.util.Map.of(),
+                        new byte[3]));
+             ProxyServer proxy = ProxyServer.builder().contextPath("/httpcounts").metrics()
+                     .param("wsproxy.route.web.path", "/web/*").param("wsproxy.route.web.backend", backend.uri("/").toString())
+                     .param("wsproxy.route.web.http", "proxy").start()) {
+            for (String path : List.of("/web/a", "/web/b", "/web/missing")) {
+                HTTP.send(java.net.http.HttpRequest.newBuilder(proxy.http(path)).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            String tag = backend.uri("/").toString();
+            PrometheusText page = awaitScrape(proxy, p -> Double.valueOf(1).equals(
+                    p.value("wsproxy_http_requests_total", "route", "web", "backend", tag, "status", "4xx")));
+            assertEquals(2.0, page.value("wsproxy_http_requests_total", "route", "web", "backend", tag, "status", "2xx"), page::toString);
+            assertEquals(1.0, page.value("wsproxy_http_requests_total", "route", "web", "backend", tag, "status", "4xx"), page::toString);
+        }
+    }
+
     static PrometheusText awaitScrape(ProxyServer proxy, Predicate<PrometheusText> ready) throws Exception {
         long deadline = System.nanoTime() + COUNTED_WAIT.toNanos();
         PrometheusText page = scrape(proxy);

@@ -100,6 +100,19 @@ class StatusPageTest {
         }
     }
 
+    /** With http=proxy, the route's proxied HTTP requests are counted by the status the client got. */
+    @Test
+    void httpRequestsAreCountedByStatus() throws Exception {
+        try (TestBackend backend = TestBackend.start(); ProxyServer proxy = proxy(backend, "wsproxy.route.chat.http", "proxy")) {
+            int status = get(proxy, "/chat/page", Map.of()).statusCode();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> route = ((List<Map<String, Object>>) MiniJson.object(get(proxy, "/status/data.json", Map.of())
+                    .body()).get("routes")).get(0);
+            assertEquals("proxy", route.get("http"));
+            assertEquals(Map.of(String.valueOf(status), 1L), route.get("httpRequests"));
+        }
+    }
+
     @Test
     void onlyTheNewestConnectionsAreListedAndTheCountSaysHowManyThereAre() throws Exception {
         int opened = StatusView.SHOWN_CONNECTIONS + 2;
