@@ -296,4 +296,24 @@ class HttpProxyTest {
             assertEquals("after continue", new String(seen.body(), StandardCharsets.UTF_8));
         }
     }
+
+    /** A backend's refusal of a handshake that redirects to its own URL reaches the client with wsproxy's URL instead. */
+    @Test
+    void aRefusedHandshakesLocationIsRewrittenToo() throws Exception {
+        try (HttpBackend backend = HttpBackend.start((request, out, socket) -> HttpBackend.respond(out, 302,
+                Map.of("Location", "http://127.0.0.1:" + socket.getLocalPort() + "/base/login?next=chat"), new byte[0]));
+             ProxyServer proxy = ProxyServer.route("/app/*", backend.uri("/base"))) {
+            org.wsproxy.support.WsClient.Refused refused = assertThrows(org.wsproxy.support.WsClient.Refused.class,
+                    () -> org.wsproxy.support.WsClient.connect(proxy.ws("/app/chat")).close());
+            assertEquals(302, refused.status);
+            URI base = proxy.http("/app");
+            String expected = base.getScheme() + "://" + base.getRawAuthority() + base.getRawPath() + "/login?next=chat";
+            if (org.wsproxy.support.TestEngine.frames()) {
+                assertEquals(java.util.List.of(expected), refused.headers.get("location"), refused.headers::toString);
+            } else {
+                // jsr356: the Tyrus client does not expose a refusal's headers (README, known limitations).
+                assertNull(refused.headers.get("location"), refused.headers::toString);
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * <li>GlassFish and Payara write the last chunk after such an exception, a made-up success: there
  *     the Grizzly connection under the request is closed, reached through public methods of
  *     GlassFish's request classes ({@code getUnwrappedCoyoteRequest().getGrizzlyRequest()
- *     .getConnection().closeSilently()}).</li>
+ *     .getConnection().closeSilently()}; on Payara 6 {@code getCoyoteRequest()}).</li>
  * <li>WildFly (Undertow) writes the last chunk too: there the exchange's connection is closed,
  *     through Undertow's public API ({@code getExchange().getConnection().close()}).</li>
  * </ul>
@@ -60,7 +60,12 @@ final class ClientAbort {
                 return false;
             }
             Object catalinaRequest = unwrap.invoke(request);
-            Object grizzlyRequest = publicMethod(catalinaRequest.getClass(), "getGrizzlyRequest").invoke(catalinaRequest);
+            // GlassFish 7 and 8 name it getGrizzlyRequest, Payara 6 getCoyoteRequest.
+            Method grizzly = publicMethod(catalinaRequest.getClass(), "getGrizzlyRequest");
+            if (grizzly == null) {
+                grizzly = publicMethod(catalinaRequest.getClass(), "getCoyoteRequest");
+            }
+            Object grizzlyRequest = grizzly.invoke(catalinaRequest);
             Object connection = publicMethod(grizzlyRequest.getClass(), "getConnection").invoke(grizzlyRequest);
             publicMethod(connection.getClass(), "closeSilently").invoke(connection);
             return true;

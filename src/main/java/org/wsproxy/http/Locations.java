@@ -8,7 +8,7 @@ import java.net.URI;
  * base path, or an absolute path under that base path. Anything else (another site, a path outside
  * the backend's base, a relative reference) is left as it is.
  */
-final class Locations {
+public final class Locations {
 
     private Locations() {
     }
@@ -18,7 +18,7 @@ final class Locations {
      * @param clientBase  the URL the client used up to the route's prefix (https://proxy/ctx/chat),
      *                    without a trailing slash
      */
-    static String rewrite(String location, URI backendBase, String clientBase) {
+    public static String rewrite(String location, URI backendBase, String clientBase) {
         String basePath = backendBase.getRawPath() == null || backendBase.getRawPath().isEmpty() ? "/" : backendBase.getRawPath();
         String base = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
         String below = null;

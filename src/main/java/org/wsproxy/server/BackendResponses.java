@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -28,10 +29,20 @@ final class BackendResponses {
 
     /** Adds the backend's headers that are passed back to the client's answer. */
     static void copy(Map<String, List<String>> headers, HttpServletResponse response) {
+        copy(headers, response, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #copy(Map, HttpServletResponse)}, with each Location and Content-Location given
+     * to {@code locations} (a refusal's redirect that names the backend, rewritten to wsproxy's URL).
+     */
+    static void copy(Map<String, List<String>> headers, HttpServletResponse response, UnaryOperator<String> locations) {
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             if (passedBack(header.getKey())) {
+                boolean location = header.getKey().equalsIgnoreCase("Location")
+                        || header.getKey().equalsIgnoreCase("Content-Location");
                 for (String value : header.getValue()) {
-                    response.addHeader(header.getKey(), value);
+                    response.addHeader(header.getKey(), location ? locations.apply(value) : value);
                 }
             }
         }

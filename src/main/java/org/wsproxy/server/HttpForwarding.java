@@ -98,10 +98,17 @@ final class HttpForwarding {
             refuse(response, e.status(), e.getMessage());
             return;
         }
+        http.relay(request, response, targets, clientBase(route, request), client.address());
+    }
+
+    /**
+     * The URL the client used up to the route's prefix (http://host/ctx/chat), what a Location
+     * naming the backend's base URL is rewritten to.
+     */
+    static String clientBase(Route route, HttpServletRequest request) {
         String prefix = route.path().endsWith("/*") ? route.path().substring(0, route.path().length() - 2) : route.path();
         String host = request.getHeader("Host") != null ? request.getHeader("Host") : request.getServerName();
-        String clientBase = request.getScheme() + "://" + host + request.getContextPath() + prefix;
-        http.relay(request, response, targets, clientBase, client.address());
+        return request.getScheme() + "://" + host + request.getContextPath() + prefix;
     }
 
     /** The backend URL as HTTP: ws:// as http://, wss:// as https://. */

@@ -23,6 +23,7 @@ import org.wsproxy.config.HttpMode;
 import org.wsproxy.config.Route;
 import org.wsproxy.frames.DeflateParams;
 import org.wsproxy.frames.Handshakes;
+import org.wsproxy.http.Locations;
 import org.wsproxy.jsr356.BackendLeg;
 import org.wsproxy.pool.Backend;
 import org.wsproxy.pool.BackendPool;
@@ -200,7 +201,9 @@ public final class RouteHandler {
                     ? Level.WARNING : Level.DEBUG;
             LOG.log(level, () -> "route [" + route.name() + "]: client [" + client + "]: backend [" + last + "]: "
                     + f.getMessage() + "; answering the client with " + f.status(), f.getCause());
-            BackendResponses.copy(f.headers(), response);
+            String clientBase = HttpForwarding.clientBase(route, request);
+            URI backendBase = HttpForwarding.httpForm(last.uri());
+            BackendResponses.copy(f.headers(), response, location -> Locations.rewrite(location, backendBase, clientBase));
             refuse(response, last, f.status(), f.getMessage());
         } finally {
             if (!placeTaken) {
