@@ -1,10 +1,11 @@
 package org.wsproxy.http;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import org.wsproxy.upstream.HeadText;
 
 /**
  * The request a backend receives for a client's HTTP request: its method, the backend URL (http://
@@ -31,9 +32,7 @@ public record BackendRequest(String method, URI uri, Map<String, List<String>> h
     }
 
     /**
-     * The request line and header fields. Header values go out as the client's bytes came in
-     * (containers decode them as ISO-8859-1); a line break or NUL in a value is refused rather than
-     * split a header.
+     * The request line and header fields, values as the client's bytes came in ({@link HeadText}).
      *
      * @throws IllegalArgumentException for a header value with a line break or NUL
      */
@@ -56,7 +55,7 @@ public record BackendRequest(String method, URI uri, Map<String, List<String>> h
         }
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             for (String value : header.getValue()) {
-                head.append(header.getKey()).append(": ").append(checked(header.getKey(), value)).append("\r\n");
+                head.append(header.getKey()).append(": ").append(HeadText.checked(header.getKey(), value)).append("\r\n");
             }
         }
         if (bodyLength >= 0) {
@@ -65,22 +64,6 @@ public record BackendRequest(String method, URI uri, Map<String, List<String>> h
             head.append("Transfer-Encoding: chunked\r\n");
         }
         head.append("\r\n");
-        String text = head.toString();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0xFF) {
-                return text.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String checked(String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("header [" + name + "] has a line break or NUL in its value");
-            }
-        }
-        return value;
+        return HeadText.bytes(head);
     }
 }

@@ -1,6 +1,9 @@
 package org.wsproxy.http;
 
 import java.nio.ByteBuffer;
+import java.util.Locale;
+
+import org.wsproxy.upstream.ResponseHead;
 
 /**
  * Where a response body ends (RFC 9112 section 6.3): after Content-Length bytes, at the last chunk
@@ -52,7 +55,7 @@ final class BodyFraming {
         if (headRequest || status == 204 || status == 304 || status < 200) {
             return new BodyFraming(Kind.EMPTY, 0);
         }
-        var codings = head.tokens("Transfer-Encoding");
+        var codings = head.tokens("Transfer-Encoding").stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
         if (!codings.isEmpty()) {
             // RFC 9112 section 6.3: chunked must be last; Transfer-Encoding beats Content-Length.
             if (!codings.get(codings.size() - 1).equals("chunked")) {

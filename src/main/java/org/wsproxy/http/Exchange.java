@@ -28,6 +28,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.wsproxy.upstream.BackendFailure;
 import org.wsproxy.upstream.BackendTls;
+import org.wsproxy.upstream.ResponseHead;
 import org.wsproxy.upstream.Dialer;
 
 /**
@@ -450,7 +451,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         }
         ResponseHead parsed;
         try {
-            parsed = ResponseHead.parse(fromBackend.array(), fromBackend.arrayOffset() + fromBackend.position(), end);
+            parsed = ResponseHead.parse(fromBackend.array(), fromBackend.arrayOffset() + fromBackend.position(), end, true);
         } catch (ResponseHead.Malformed e) {
             backendFailed("backend's response is not HTTP: " + e.getMessage());
             return false;
@@ -524,7 +525,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     }
 
     private void sendHead(ResponseHead parsed, BodyFraming body) {
-        Set<String> named = new HashSet<>(parsed.tokens("Connection"));
+        Set<String> named = new HashSet<>();
+        parsed.tokens("Connection").forEach(token -> named.add(token.toLowerCase(Locale.ROOT)));
         response.setStatus(parsed.status());
         for (ResponseHead.Field field : parsed.fields()) {
             String lower = field.name().toLowerCase(Locale.ROOT);
@@ -560,7 +562,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         }
         cancelTimer();
         Upstream up = upstream;
-        boolean reusable = head.http11() && !head.tokens("Connection").contains("close") && !framing.untilClose()
+        boolean reusable = head.http11() && head.tokens("Connection").stream().noneMatch("close"::equalsIgnoreCase)
+                && !framing.untilClose()
                 && requestSent && !fromBackend.hasRemaining();
         if (reusable) {
             route.pool.give(up);

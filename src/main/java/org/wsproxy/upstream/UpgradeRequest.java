@@ -1,15 +1,12 @@
 package org.wsproxy.upstream;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The bytes of a backend handshake request. Header values go out as the client's bytes came in:
- * containers decode header bytes as ISO-8859-1, so writing them back so passes any byte through
- * unchanged (the jsr356 engine's client re-encodes them). Line breaks and NUL cannot reach here
- * (no container delivers them in a value), and are refused if they do, rather than split a header.
+ * The bytes of a backend handshake request, header values as the client's bytes came in
+ * ({@link HeadText}; the jsr356 engine's client re-encodes them).
  */
 final class UpgradeRequest {
 
@@ -48,31 +45,10 @@ final class UpgradeRequest {
         }
         for (Map.Entry<String, List<String>> header : handshake.headers().entrySet()) {
             for (String value : header.getValue()) {
-                head.append(header.getKey()).append(": ").append(checked(header.getKey(), value)).append("\r\n");
+                head.append(header.getKey()).append(": ").append(HeadText.checked(header.getKey(), value)).append("\r\n");
             }
         }
         head.append("\r\n");
-        return encode(head);
-    }
-
-    private static String checked(String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("header [" + name + "] has a line break or NUL in its value");
-            }
-        }
-        return value;
-    }
-
-    /** ISO-8859-1 where every character fits (the bytes as received), else UTF-8. */
-    private static byte[] encode(CharSequence head) {
-        String text = head.toString();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0xFF) {
-                return text.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        return HeadText.bytes(head);
     }
 }
