@@ -316,4 +316,59 @@ class HttpProxyTest {
             }
         }
     }
+
+    /** readTimeout also bounds the wait between two reads of a body: a backend that stops mid-body cuts the response short. */
+    @Test
+    void aBackendSilentMidBodyPastReadTimeoutCutsTheResponseShort() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (HttpBackend backend = HttpBackend.start((request, out, socket) -> {
+                out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                release.await(20, TimeUnit.SECONDS);
+            });
+             ProxyServer proxy = ProxyServer.route("/app/*", backend.uri("/"), "http", "proxy", "readTimeout", "500ms");
+             Socket socket = new Socket("127.0.0.1", proxy.port())) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            socket.getOutputStream().write("GET /app/x HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("first"), answer);
+            assertFalse(answer.endsWith("0\r\n\r\n"), "cut short, not completed: " + answer);
+            assertTrue(millis >= 450 && millis < 5000, "ended after " + millis + " ms");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /**
+     * The sticky cookie's value depends on the route and the backend alone: a second wsproxy
+     * instance with the same routes (or the same one after a restart) sends the client to the
+     * same backend, and sets the same value.
+     */
+    @Test
+    void theStickyCookieIsTheSameOnEveryInstanceWithTheSameRoutes() throws Exception {
+        try (HttpBackend one = HttpBackend.start(HttpBackend.text("one"));
+             HttpBackend two = HttpBackend.start(HttpBackend.text("two"))) {
+            String backends = one.uri("/") + "," + two.uri("/");
+            java.util.Map<String, String> firstInstance = new java.util.HashMap<>();
+            try (ProxyServer proxy = ProxyServer.route("/app/*", null, "backend", backends, "http", "proxy", "sticky", "cookie")) {
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<byte[]> response = send(get(proxy, "/app/x").build());
+                    firstInstance.put(new String(response.body(), StandardCharsets.UTF_8),
+                            response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]);
+                }
+            }
+            assertEquals(2, firstInstance.size(), "round-robin sent the two requests to both backends: " + firstInstance);
+            try (ProxyServer other = ProxyServer.route("/app/*", null, "backend", backends, "http", "proxy", "sticky", "cookie")) {
+                for (java.util.Map.Entry<String, String> pinned : firstInstance.entrySet()) {
+                    for (int i = 0; i < 3; i++) {
+                        HttpResponse<byte[]> response = send(get(other, "/app/x").header("Cookie", pinned.getValue()).build());
+                        assertEquals(pinned.getKey(), new String(response.body(), StandardCharsets.UTF_8));
+                        assertTrue(response.headers().firstValue("Set-Cookie").isEmpty());
+                    }
+                }
+            }
+        }
+    }
 }
