@@ -208,6 +208,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         }
         requestSent = false;
         bodyEnded = in == null;
+        // A retry (an idempotent request with no body read yet) sends its last chunk again.
+        lastChunkQueued = false;
         lastHeard = System.nanoTime();
         fromBackend = ByteBuffer.allocate(BUFFER_SIZE).flip();
         head = null;
