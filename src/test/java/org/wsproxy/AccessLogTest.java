@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.wsproxy.support.HttpBackend;
 import org.wsproxy.support.LogCapture;
 import org.wsproxy.support.ProxyServer;
 import org.wsproxy.support.ScriptedBackend;
@@ -149,6 +154,37 @@ class AccessLogTest {
         }
     }
 
+    /**
+     * A proxied HTTP request (http=proxy) has a line of its own in the same log: method, path with
+     * its query, status, the bodies' bytes each way, duration, backend, and whether it ended whole.
+     */
+    @Test
+    void aProxiedHttpRequestGetsOneLineWithItsStatusAndBodies() throws Exception {
+        Instant before = Instant.now();
+        try (HttpBackend http = HttpBackend.start((request, out, socket) -> HttpBackend.respond(out, 201,
+                Map.of("Content-Type", "text/plain"), "created".getBytes(StandardCharsets.US_ASCII)));
+             ProxyServer proxying = ProxyServer.route("/app/*", http.uri("/base"), "http", "proxy")) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxying.http("/app/x?q=1"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, response.statusCode());
+            Map<String, String> line = onlyLine();
+            assertAll(
+                    () -> assertFalse(Instant.parse(line.get("start")).isBefore(before.minusSeconds(1)), line.get("start")),
+                    () -> assertEquals("r", line.get("route")),
+                    () -> assertEquals("127.0.0.1", line.get("client")),
+                    () -> assertEquals(http.uri("/base").toString(), line.get("backend")),
+                    () -> assertTrue(Long.parseLong(line.get("duration_ms")) >= 0, line.get("duration_ms")),
+                    () -> assertEquals("POST", line.get("method")),
+                    () -> assertEquals(proxying.http("/app/x").getRawPath() + "?q=1", line.get("path")),
+                    () -> assertEquals("201", line.get("status")),
+                    () -> assertEquals("5", line.get("in_bytes")),
+                    () -> assertEquals("7", line.get("out_bytes")),
+                    () -> assertEquals("true", line.get("complete")),
+                    () -> assertEquals("complete", List.copyOf(line.keySet()).get(line.size() - 1), "a request's line"));
+        }
+    }
+
     /** A handshake refused before the client's 101 has the handshake's WARNING, not an access line. */
     @Test
     void aRefusedHandshakeHasNoLine() throws Exception {
@@ -245,9 +281,13 @@ class AccessLogTest {
                 i++;
             }
         }
-        assertEquals(List.of("start", "route", "client", "backend", "duration_ms", "in_msgs", "in_bytes", "out_msgs",
-                "out_bytes", "client_close", "client_reason", "backend_close", "backend_reason", "first"),
-                List.copyOf(fields.keySet()), line);
+        List<String> keys = List.copyOf(fields.keySet());
+        // A connection's line, or a proxied HTTP request's (http=proxy): each has its fields in this order.
+        List<String> connection = List.of("start", "route", "client", "backend", "duration_ms", "in_msgs", "in_bytes",
+                "out_msgs", "out_bytes", "client_close", "client_reason", "backend_close", "backend_reason", "first");
+        List<String> request = List.of("start", "route", "client", "backend", "duration_ms", "method", "path", "status",
+                "in_bytes", "out_bytes", "complete");
+        assertTrue(keys.equals(connection) || keys.equals(request), line);
         return fields;
     }
 }
