@@ -577,8 +577,20 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         // of a 5 MiB response. onWritePossible completes then.
         report(true);
         waitingForClient = true;
-        if (out.isReady()) {
-            waitingForClient = false;
+        try {
+            if (out.isReady()) {
+                // Committed here, not by complete(): GlassFish's complete() sends a response that
+                // nothing has committed yet with status 200, whatever setStatus said (a chunked 404
+                // that arrived whole, a 204, a Content-Length: 0), while a response committed by a
+                // write or a flush keeps its status.
+                out.flush();
+                if (out.isReady()) {
+                    waitingForClient = false;
+                    completeQuietly();
+                }
+            }
+        } catch (IOException e) {
+            // The client went away; the exchange was reported whole, as the backend framed it.
             completeQuietly();
         }
     }

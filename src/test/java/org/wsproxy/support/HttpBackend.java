@@ -45,23 +45,42 @@ public final class HttpBackend implements AutoCloseable {
     }
 
     private final ServerSocket server;
+    /** ws, or wss for {@link #startTls}: the scheme a route names this backend with. */
+    private final String scheme;
     private final Handler handler;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
-    private HttpBackend(Handler handler) throws IOException {
+    private HttpBackend(Handler handler, int port) throws IOException {
+        this(handler, port, new ServerSocket(), "ws");
+    }
+
+    private HttpBackend(Handler handler, int port, ServerSocket server, String scheme) throws IOException {
         this.handler = handler;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.scheme = scheme;
+        this.server = server;
+        // A deployed route's port, which the test's earlier backends (node's, say) left in TIME_WAIT.
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         this.acceptor = new Thread(this::accept, "http-backend-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     public static HttpBackend start(Handler handler) throws IOException {
-        return new HttpBackend(handler);
+        return new HttpBackend(handler, 0);
+    }
+
+    /** Over TLS (HTTPS), with {@code certificate}'s key; a route names it wss://. */
+    public static HttpBackend startTls(TestCertificates.ServerCertificate certificate, Handler handler) throws IOException {
+        return new HttpBackend(handler, 0, certificate.serverContext().getServerSocketFactory().createServerSocket(), "wss");
+    }
+
+    /** On {@code port}: where a deployed route (a real container's) expects its backend. */
+    public static HttpBackend startOn(int port, Handler handler) throws IOException {
+        return new HttpBackend(handler, port);
     }
 
     /** A handler that answers 200 with {@code body} as text/plain and Content-Length. */
@@ -78,9 +97,9 @@ public final class HttpBackend implements AutoCloseable {
         out.flush();
     }
 
-    /** The backend's URL as a route names it (ws://), with {@code path}. */
+    /** The backend's URL as a route names it (ws://, or wss:// over TLS), with {@code path}. */
     public URI uri(String path) {
-        return URI.create("ws://127.0.0.1:" + server.getLocalPort() + path);
+        return URI.create(scheme + "://127.0.0.1:" + server.getLocalPort() + path);
     }
 
     /** The next request received, waiting up to 10 s. */
@@ -90,6 +109,11 @@ public final class HttpBackend implements AutoCloseable {
             throw new AssertionError("the backend received no request within 10 s");
         }
         return request;
+    }
+
+    /** Whether no request has reached this backend (none received, or all taken by {@link #next()}). */
+    public boolean noRequest() {
+        return requests.isEmpty();
     }
 
     public int connections() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -50,6 +51,21 @@ public final class TestCertificates {
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new IllegalStateException("cannot load trust store " + trustStore, e);
+            }
+        }
+
+        /** A server TLS context with the key and certificate of {@link #keyStore}. */
+        public SSLContext serverContext() {
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                KeyStore keys = KeyStore.getInstance(TYPE);
+                keys.load(in, PASSWORD.toCharArray());
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(keys, PASSWORD.toCharArray());
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(factory.getKeyManagers(), null, null);
+                return context;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot load key store " + keyStore, e);
             }
         }
 
