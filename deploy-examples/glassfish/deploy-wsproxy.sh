@@ -15,7 +15,8 @@
 #
 # The integration tests (src/test/java/org/wsproxy/it) run this very script against the GlassFish
 # they start, with ECHO_BACKEND pointing at their echo backend, DOWN_BACKEND at a free port and
-# PROCESS_BACKEND where they start (and kill) a backend process.
+# PROCESS_BACKEND where they start (and kill) a backend process, SOCKETIO_BACKEND and
+# SOCKETIO_BACKEND2 where they start Socket.IO (or SockJS, or Server-Sent Events) servers.
 set -eu
 
 war=${1:?usage: deploy-wsproxy.sh path/to/wsproxy.war}
@@ -27,6 +28,8 @@ down_backend=${DOWN_BACKEND:-ws://127.0.0.1:9001/echo}
 process_backend=${PROCESS_BACKEND:-ws://127.0.0.1:9002/echo}
 # A Socket.IO (or SockJS, or Server-Sent Events) server: HTTP-first clients need http=proxy.
 socketio_backend=${SOCKETIO_BACKEND:-ws://127.0.0.1:3000/socket.io}
+# A second one, for a route over two servers.
+socketio_backend2=${SOCKETIO_BACKEND2:-ws://127.0.0.1:3001/socket.io}
 
 "$asadmin" --interactive=false deploy --force=true --enabled=false \
     --name wsproxy --contextroot /wsproxy "$war"
@@ -56,6 +59,18 @@ param wsproxy.route.socketio.path '/socket.io/*'
 param wsproxy.route.socketio.backend "$socketio_backend"
 param wsproxy.route.socketio.http proxy
 param wsproxy.route.socketio.sticky cookie
+# Two Socket.IO servers behind one route: the sticky cookie (wsproxy-socketio-pair) sends each
+# session's polls and its upgrade to the server that holds it. The client's path option is
+# /wsproxy/pair/socket.io/; the servers keep their default path.
+param wsproxy.route.socketio-pair.path '/pair/socket.io/*'
+param wsproxy.route.socketio-pair.backend "$socketio_backend,$socketio_backend2"
+param wsproxy.route.socketio-pair.http proxy
+param wsproxy.route.socketio-pair.sticky cookie
+# The same two servers without the sticky cookie, to show why it is needed: round-robin sends a
+# session's second request to the other server, which answers 400 "Session ID unknown".
+param wsproxy.route.socketio-unsticky.path '/unsticky/socket.io/*'
+param wsproxy.route.socketio-unsticky.backend "$socketio_backend,$socketio_backend2"
+param wsproxy.route.socketio-unsticky.http proxy
 # The WAR's web.xml already raises GlassFish's per-frame read limit (org.glassfish.tyrus.servlet.
 # incoming-buffer-size, 4 MiB by default) to 64 MiB; set it here only to choose another value.
 

@@ -1,7 +1,8 @@
 // A SockJS echo server (sockjs, unmodified from the npm registry) for wsproxy's tests: listens on
-// 127.0.0.1 (a free port), prints one JSON object per line, and exits when its standard input ends,
+// 127.0.0.1 (a free port, or PORT), prints one JSON object per line, and exits when its standard input ends,
 // so that it never outlives the test that started it.
-// Usage: node server.js [PREFIX]   (the path of the SockJS service; default /sockjs)
+// Usage: node server.js [PREFIX [PORT]]   (the path of the SockJS service, default /sockjs; PORT: where
+//   a deployed route expects it, as in the real-container tests; default 0)
 //   {"event":"listening","port":N,"prefix":PREFIX}
 //   {"event":"connection","protocol":"websocket"|"xhr-streaming"|"xhr-polling"|...}   per session
 //   {"event":"log","severity":"error","message":...}   what sockjs logs as an error (other log lines
@@ -28,6 +29,6 @@ service.on("connection", (conn) => {
 
 const server = http.createServer();
 service.installHandlers(server, { prefix });
-server.listen(0, "127.0.0.1", () => say({ event: "listening", port: server.address().port, prefix }));
+server.listen(Number(process.argv[3] || 0), "127.0.0.1", () => say({ event: "listening", port: server.address().port, prefix }));
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

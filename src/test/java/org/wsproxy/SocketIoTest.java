@@ -7,13 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.wsproxy.support.HttpFirstClients;
 import org.wsproxy.support.PeerProcess;
 import org.wsproxy.support.ProxyServer;
 
@@ -35,12 +33,9 @@ class SocketIoTest {
     @BeforeAll
     static void start() throws Exception {
         server = PeerProcess.node("socketio", "server.js");
-        String listening = server.await(line -> line.contains("\"event\":\"listening\""), Duration.ofSeconds(20)).text();
-        Matcher port = Pattern.compile("\"port\":(\\d+)").matcher(listening);
-        assertTrue(port.find(), listening);
-        proxy = ProxyServer.route("/socket.io/*", URI.create("ws://127.0.0.1:" + port.group(1) + "/socket.io"));
-        httpProxy = ProxyServer.route("/socket.io/*", URI.create("ws://127.0.0.1:" + port.group(1) + "/socket.io"),
-                "http", "proxy");
+        URI backend = URI.create("ws://127.0.0.1:" + HttpFirstClients.listening(server) + "/socket.io");
+        proxy = ProxyServer.route("/socket.io/*", backend);
+        httpProxy = ProxyServer.route("/socket.io/*", backend, "http", "proxy");
     }
 
     @AfterAll
@@ -56,33 +51,14 @@ class SocketIoTest {
         }
     }
 
-    /** Runs client.js with {@code transports} against the route; returns the JSON line it printed. */
-    private static String client(String transports) throws Exception {
-        return client(proxy, transports);
-    }
-
-    private static String client(ProxyServer through, String transports) throws Exception {
-        URI url = through.ws("/socket.io/");
-        try (PeerProcess client = PeerProcess.node("socketio", "client.js", "http://127.0.0.1:" + url.getPort(),
-                url.getRawPath(), transports)) {
-            return client.await(line -> line.startsWith("{"), Duration.ofSeconds(70)).text();
-        }
-    }
-
     @Test
     void websocketTransportCarriesEventsAcknowledgementsAttachmentsLargePayloadsAndRooms() throws Exception {
-        String seen = client("websocket");
-        assertTrue(seen.contains("\"text\":\"hello \u00e9\u20ac\ud83d\ude00\""), seen);
-        assertTrue(seen.contains("\"binary\":[0,1,2,254,255]"), seen);
-        assertTrue(seen.contains("\"bigLength\":1048576") && seen.contains("\"bigIntact\":true"), seen);
-        assertTrue(seen.contains("\"heard\":\"hi room\""), seen);
-        assertTrue(seen.contains("\"transports\":[\"websocket\",\"websocket\"]"), seen);
-        server.await(line -> line.contains("\"transport\":\"websocket\""), Duration.ofSeconds(5));
+        HttpFirstClients.socketIoSession(server, proxy.http("/socket.io/"), "websocket", "route without http=proxy");
     }
 
     @Test
     void defaultTransportsStartWithPollingWhichARouteOfWebSocketsOnlyRefuses() throws Exception {
-        String seen = client("polling,websocket");
+        String seen = HttpFirstClients.socketIo(proxy.http("/socket.io/"), "polling,websocket");
         assertTrue(seen.contains("\"error\":\"xhr poll error\""), "long-polling is plain HTTP: " + seen);
         // What the client's first request got: the route's answer to HTTP that is not a handshake.
         HttpResponse<String> poll = HttpClient.newHttpClient().send(
@@ -95,20 +71,11 @@ class SocketIoTest {
     /** Everything again, with the default transports through a route with http=proxy: polling, then the upgrade. */
     @Test
     void withHttpProxyDefaultTransportsPollThenUpgradeAndCarryEverything() throws Exception {
-        String seen = client(httpProxy, "polling,websocket");
-        assertTrue(seen.contains("\"text\":\"hello \u00e9\u20ac\ud83d\ude00\""), seen);
-        assertTrue(seen.contains("\"binary\":[0,1,2,254,255]"), seen);
-        assertTrue(seen.contains("\"bigLength\":1048576") && seen.contains("\"bigIntact\":true"), seen);
-        assertTrue(seen.contains("\"heard\":\"hi room\""), seen);
-        assertTrue(seen.contains("\"transports\":[\"websocket\",\"websocket\"]"), "upgraded to websocket at the end: " + seen);
-        server.await(line -> line.contains("\"transport\":\"polling\""), Duration.ofSeconds(5));
+        HttpFirstClients.socketIoSession(server, httpProxy.http("/socket.io/"), "polling,websocket", "http=proxy");
     }
 
     @Test
     void withHttpProxyPollingAloneCarriesEverything() throws Exception {
-        String seen = client(httpProxy, "polling");
-        assertTrue(seen.contains("\"bigLength\":1048576") && seen.contains("\"bigIntact\":true"), seen);
-        assertTrue(seen.contains("\"heard\":\"hi room\""), seen);
-        assertTrue(seen.contains("\"transports\":[\"polling\",\"polling\"]"), seen);
+        HttpFirstClients.socketIoSession(server, httpProxy.http("/socket.io/"), "polling", "http=proxy");
     }
 }

@@ -80,6 +80,14 @@ record Deployment(String container, int port, Path log) {
         return intProperty("it.socketio.port");
     }
 
+    /**
+     * Where the second Socket.IO server of the /pair/socket.io and /unsticky/socket.io routes must
+     * listen (the first one at {@link #socketIoPort()}); on Tomcat and GlassFish.
+     */
+    static int socketIo2Port() {
+        return intProperty("it.socketio2.port");
+    }
+
     /** The second Tomcat, whose only connector is a TLS one; routes from deploy-examples/tomcat/tls/wsproxy.xml. */
     static Deployment tomcatTls() {
         return new Deployment("Tomcat (TLS connector)", intProperty("it.tomcat.tls.port"),

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The scenario on GlassFish 7 (the distribution's zip, version {@code glassfish.version} in pom.xml),
+ * The scenario and the frameworks scenario on GlassFish 7 (the distribution's zip, version {@code glassfish.version} in pom.xml),
  * deployed and given its routes by deploy-examples/glassfish/deploy-wsproxy.sh.
  */
-class GlassFishIT extends ProxyScenario {
+class GlassFishIT extends ProxyScenario implements FrameworksScenario {
 
     /**
      * The deployment ran before the tests (src/test/resources/it/glassfish/deploy.sh), which records
@@ -29,7 +29,7 @@ class GlassFishIT extends ProxyScenario {
     }
 
     @Override
-    Deployment deployment() {
+    public Deployment deployment() {
         return Deployment.glassFish();
     }
 

@@ -290,16 +290,14 @@ class RedeployIT {
     /**
      * deploy-examples/tomcat/wsproxy.xml with the ports filled in as the build does for the other
      * integration tests: {@code /echo} to the backend, {@code /down} to a port where nothing listens,
-     * and {@code /process} and {@code /socket.io} there too (this test starts no backend process).
+     * and {@code /process} and the Socket.IO routes there too (this test starts no backend process).
      */
     private static Path contextFile(int backendPort, int downPort) throws IOException {
         String example = Files.readString(Path.of(Deployment.property("it.tomcat.context")), StandardCharsets.UTF_8);
         Files.createDirectories(DIR);
         Path file = DIR.resolve("wsproxy.xml");
         Files.writeString(file, example.replace("@it.backend.port@", Integer.toString(backendPort))
-                .replace("@it.down.port@", Integer.toString(downPort))
-                .replace("@it.process.port@", Integer.toString(downPort))
-                .replace("@it.socketio.port@", Integer.toString(downPort)), StandardCharsets.UTF_8);
+                .replaceAll("@it\\.(down|process|socketio2?)\\.port@", Integer.toString(downPort)), StandardCharsets.UTF_8);
         return file;
     }
 }

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.wsproxy.support.WsClient;
 
 /**
- * The scenario on Apache Tomcat 10.1 (the distribution's zip, version {@code tomcat.dist.version} in
+ * The scenario and the frameworks scenario on Apache Tomcat 10.1 (the distribution's zip, version {@code tomcat.dist.version} in
  * pom.xml), routes from deploy-examples/tomcat/wsproxy.xml as conf/Catalina/localhost/wsproxy.xml.
  */
-class TomcatIT extends ProxyScenario {
+class TomcatIT extends ProxyScenario implements FrameworksScenario {
 
     @Override
-    Deployment deployment() {
+    public Deployment deployment() {
         return Deployment.tomcat();
     }
 
