@@ -17,10 +17,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wsproxy.support.HttpBackend;
 import org.wsproxy.support.ProxyServer;
+import org.wsproxy.support.RawClient;
 import org.wsproxy.support.TestBackend;
 import org.wsproxy.support.TestCertificates;
 import org.wsproxy.support.WsClient;
@@ -245,6 +250,130 @@ class HttpProxyOptionsTest {
             String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
             assertTrue(List.of(setCookie.split(";\\s*")).contains("Secure"), setCookie);
             assertNull(backend.next().header("Cookie"));
+        }
+    }
+
+    /**
+     * A wss:// backend is reached over https with the route's trust store, and its name is checked:
+     * a certificate the trust store holds but made for another host gets 502, and that backend
+     * never sees the request.
+     */
+    @Test
+    void aWssBackendIsReachedOverHttpsWithItsTrustStoreAndItsNameChecked() throws Exception {
+        TestCertificates.ServerCertificate localhost = TestCertificates.selfSigned(keys, "backend", "localhost",
+                "dns:localhost,ip:127.0.0.1");
+        TestCertificates.ServerCertificate other = TestCertificates.selfSigned(keys, "other", "other.example", "dns:other.example");
+        try (HttpBackend good = HttpBackend.startTls(localhost, HttpBackend.text("secure"));
+             HttpBackend misnamed = HttpBackend.startTls(other, HttpBackend.text("never"));
+             ProxyServer proxy = ProxyServer.builder()
+                     .param("wsproxy.route.good.path", "/good/*").param("wsproxy.route.good.backend", good.uri("/").toString())
+                     .param("wsproxy.route.good.http", "proxy")
+                     .param("wsproxy.route.good.trustStore", localhost.trustStore().toString())
+                     .param("wsproxy.route.good.trustStorePassword", TestCertificates.PASSWORD)
+                     .param("wsproxy.route.good.trustStoreType", TestCertificates.TYPE)
+                     .param("wsproxy.route.misnamed.path", "/misnamed/*")
+                     .param("wsproxy.route.misnamed.backend", misnamed.uri("/").toString())
+                     .param("wsproxy.route.misnamed.http", "proxy")
+                     .param("wsproxy.route.misnamed.trustStore", other.trustStore().toString())
+                     .param("wsproxy.route.misnamed.trustStorePassword", TestCertificates.PASSWORD)
+                     .param("wsproxy.route.misnamed.trustStoreType", TestCertificates.TYPE).start()) {
+            assertTrue(good.uri("/").toString().startsWith("wss://"));
+            HttpResponse<String> secure = CLIENT.send(HttpRequest.newBuilder(proxy.http("/good/x")).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, secure.statusCode());
+            assertEquals("secure", secure.body());
+            assertEquals("/x", good.next().target());
+            HttpResponse<String> refused = CLIENT.send(HttpRequest.newBuilder(proxy.http("/misnamed/x")).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, refused.statusCode());
+            assertTrue(misnamed.noRequest(), "the backend with another host's certificate got the request");
+        }
+    }
+
+    /** connectTimeout covers the TLS handshake too: a backend that takes the connection and never speaks TLS gets 504 in time. */
+    @Test
+    void connectTimeoutCoversTheTlsHandshake() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+             ProxyServer proxy = ProxyServer.route("/app/*", java.net.URI.create("wss://127.0.0.1:" + silent.getLocalPort() + "/"),
+                     "http", "proxy", "connectTimeout", "500ms")) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(proxy.http("/app/x")).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, response.statusCode(), response.body());
+            assertTrue(millis >= 450 && millis < 5000, "answered after " + millis + " ms");
+        }
+    }
+
+    /**
+     * Requests the backend holds (long polls) hold no container thread: with four request threads,
+     * twenty held requests all reach the backend, and another request is answered meanwhile.
+     */
+    @Test
+    void heldRequestsHoldNoContainerThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (HttpBackend backend = HttpBackend.start((request, out, socket) -> {
+            if (request.target().endsWith("/held") && !release.await(20, TimeUnit.SECONDS)) {
+                throw new IOException("not released");
+            }
+            HttpBackend.respond(out, 200, Map.of("Content-Type", "text/plain"), request.target().getBytes(StandardCharsets.US_ASCII));
+        });
+             ProxyServer proxy = ProxyServer.builder().connector("maxThreads", "4")
+                     .param("wsproxy.route.r.path", "/app/*").param("wsproxy.route.r.backend", backend.uri("/").toString())
+                     .param("wsproxy.route.r.http", "proxy").start()) {
+            List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    held.add(CLIENT.sendAsync(HttpRequest.newBuilder(proxy.http("/app/held")).timeout(Duration.ofSeconds(30)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("/held", backend.next().target(), "held request " + i + " reached the backend");
+                }
+                HttpResponse<String> other = CLIENT.send(HttpRequest.newBuilder(proxy.http("/app/other")).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("/other", other.body());
+                assertTrue(held.stream().noneMatch(CompletableFuture::isDone), "the held requests are still held");
+            } finally {
+                release.countDown();
+            }
+            for (CompletableFuture<HttpResponse<String>> response : held) {
+                assertEquals("/held", response.get(20, TimeUnit.SECONDS).body());
+            }
+        }
+    }
+
+    /**
+     * The sticky cookie on WebSocket handshakes: a 101 to a client without it sets it, and handshakes
+     * with it all reach that backend, without the cookie.
+     */
+    @Test
+    void theStickyCookieIsSetOnA101AndPinsHandshakes() throws Exception {
+        try (TestBackend one = TestBackend.start();
+             TestBackend two = TestBackend.start();
+             ProxyServer proxy = ProxyServer.route("/app/*", null, "backend", one.uri("/") + "," + two.uri("/"), "http", "proxy",
+                     "sticky", "cookie")) {
+            String path = proxy.ws("/app/echo").getRawPath();
+            String cookie;
+            try (RawClient first = RawClient.handshake(proxy.port(), path, "")) {
+                assertEquals(101, first.status(), first.response);
+                // The backend's own cookie (TestBackend sets backend=1) passes as well; wsproxy's is the one named for the route.
+                String line = first.response.lines().filter(l -> l.regionMatches(true, 0, "Set-Cookie: wsproxy-r=", 0, 22)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no Set-Cookie on the 101: " + first.response));
+                cookie = line.substring(11, line.indexOf(';')).trim();
+                assertTrue(cookie.startsWith("wsproxy-r="), line);
+            }
+            TestBackend pinned = one.noHandshake() ? two : one;
+            TestBackend otherOne = pinned == one ? two : one;
+            pinned.nextHandshake();
+            for (int i = 0; i < 4; i++) {
+                try (RawClient again = RawClient.handshake(proxy.port(), path, "Cookie: a=1; " + cookie + "\r\n")) {
+                    assertEquals(101, again.status(), again.response);
+                    assertFalse(again.response.contains("wsproxy-r="), "a valid cookie is not set again: " + again.response);
+                    assertEquals("a=1", pinned.nextHandshake().header("Cookie"), "handshake " + i);
+                }
+            }
+            assertTrue(otherOne.noHandshake(), "every handshake with the cookie reached its backend");
         }
     }
 

@@ -191,12 +191,16 @@ class HttpProxyTest {
     void aLocationNamingTheBackendIsRewrittenToTheProxysUrl() throws Exception {
         try (HttpBackend backend = HttpBackend.start((request, out, socket) -> HttpBackend.respond(out, 302,
                 Map.of("Location", request.target().endsWith("abs") ? "http://127.0.0.1:" + socket.getLocalPort() + "/base/next?x=1"
-                        : request.target().endsWith("rel") ? "/base/other" : "https://elsewhere.example/base/x"), new byte[0]));
+                        : request.target().endsWith("rel") ? "/base/other" : "https://elsewhere.example/base/x",
+                        "Content-Location", "/base/content"), new byte[0]));
              ProxyServer proxy = ProxyServer.route("/app/*", backend.uri("/base"), "http", "proxy")) {
             URI origin = proxy.http("/app");
             String expected = origin.getScheme() + "://" + origin.getRawAuthority() + origin.getRawPath();
             assertEquals(expected + "/next?x=1", send(get(proxy, "/app/abs").build()).headers().firstValue("Location").orElseThrow());
-            assertEquals(expected + "/other", send(get(proxy, "/app/rel").build()).headers().firstValue("Location").orElseThrow());
+            HttpResponse<byte[]> relative = send(get(proxy, "/app/rel").build());
+            assertEquals(expected + "/other", relative.headers().firstValue("Location").orElseThrow());
+            assertEquals(expected + "/content", relative.headers().firstValue("Content-Location").orElseThrow(),
+                    "Content-Location names the backend too");
             assertEquals("https://elsewhere.example/base/x", send(get(proxy, "/app/x").build()).headers()
                     .firstValue("Location").orElseThrow());
         }
