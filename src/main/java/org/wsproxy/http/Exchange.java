@@ -96,6 +96,16 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     private boolean lastChunkQueued;
     /** True once every byte of the request went to the backend. */
     private volatile boolean requestSent;
+    /**
+     * Whether the body is read only once the container has called onDataAvailable or onAllDataRead:
+     * on Open Liberty, whose isReady() asked right after setReadListener() (before its own first
+     * read came back) could start a second read of the body, and a POST's body was then never
+     * delivered (twice in CI: the backend waited for it until its own timeout). Elsewhere the
+     * pump asks at once: GlassFish calls onDataAvailable only after an isReady() said no.
+     */
+    private boolean readsAfterFirstCallback;
+    /** Set by the first onDataAvailable or onAllDataRead (container threads). */
+    private volatile boolean readCallbackSeen;
 
     // The response pump's (loop thread).
     private ByteBuffer fromBackend;
@@ -130,6 +140,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             out = response.getOutputStream();
             if (targets.get(0).request().bodyLength() != BackendRequest.NO_BODY) {
                 in = request.getInputStream();
+                readsAfterFirstCallback = in.getClass().getName().startsWith("com.ibm.ws.");
             }
         } catch (IOException e) {
             clientGone(e);
@@ -227,11 +238,13 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
 
     @Override
     public void onDataAvailable() {
+        readCallbackSeen = true;
         pumpRequest();
     }
 
     @Override
     public void onAllDataRead() {
+        readCallbackSeen = true;
         pumpRequest();
     }
 
@@ -277,6 +290,9 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
                 continue;
             }
             ServletInputStream stream = in;
+            if (readsAfterFirstCallback && !readCallbackSeen) {
+                return; // the container's first onDataAvailable (or onAllDataRead) goes on
+            }
             int n;
             try {
                 if (!stream.isReady()) {
