@@ -52,42 +52,43 @@ final class ClientAbort {
         }
     }
 
-    /** @return true when the request is GlassFish's and its connection was closed */
+    /** @return true when the request is GlassFish's (or Payara's) and its connection was closed */
     private static boolean closeGrizzly(HttpServletRequest request) {
-        try {
-            Method unwrap = publicMethod(request.getClass(), "getUnwrappedCoyoteRequest");
-            if (unwrap == null) {
-                return false;
-            }
-            Object catalinaRequest = unwrap.invoke(request);
-            // GlassFish 7 and 8 name it getGrizzlyRequest, Payara 6 getCoyoteRequest.
-            Method grizzly = publicMethod(catalinaRequest.getClass(), "getGrizzlyRequest");
-            if (grizzly == null) {
-                grizzly = publicMethod(catalinaRequest.getClass(), "getCoyoteRequest");
-            }
-            Object grizzlyRequest = grizzly.invoke(catalinaRequest);
-            Object connection = publicMethod(grizzlyRequest.getClass(), "getConnection").invoke(grizzlyRequest);
-            publicMethod(connection.getClass(), "closeSilently").invoke(connection);
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "not GlassFish's connection, or it could not be closed: " + e);
-            return false;
-        }
+        // GlassFish 7 and 8 name the second step getGrizzlyRequest, Payara 6 getCoyoteRequest.
+        return closes(request, "GlassFish's", "getUnwrappedCoyoteRequest", "getGrizzlyRequest|getCoyoteRequest",
+                "getConnection", "closeSilently");
     }
 
     /** @return true when the request is Undertow's and its connection was closed */
     private static boolean closeUndertow(HttpServletRequest request) {
+        return request.getClass().getName().startsWith("io.undertow.")
+                && closes(request, "Undertow's", "getExchange", "getConnection", "close");
+    }
+
+    /**
+     * Calls the public no-argument methods of {@code chain} in turn, each on what the one before
+     * returned (a step "a|b" calls the first of the two that the object has), the last one being
+     * the close.
+     *
+     * @return true when every step was called; false when a step is missing (the request is not
+     *         {@code whose}) or failed
+     */
+    private static boolean closes(Object request, String whose, String... chain) {
         try {
-            Method exchangeOf = publicMethod(request.getClass(), "getExchange");
-            if (exchangeOf == null || !request.getClass().getName().startsWith("io.undertow.")) {
-                return false;
+            Object at = request;
+            for (String step : chain) {
+                Method method = null;
+                for (String name : step.split("\\|")) {
+                    method = method == null ? publicMethod(at.getClass(), name) : method;
+                }
+                if (method == null) {
+                    return false;
+                }
+                at = method.invoke(at);
             }
-            Object exchange = exchangeOf.invoke(request);
-            Object connection = publicMethod(exchange.getClass(), "getConnection").invoke(exchange);
-            publicMethod(connection.getClass(), "close").invoke(connection);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "not Undertow's connection, or it could not be closed: " + e);
+            LOG.log(Level.DEBUG, () -> "not " + whose + " connection, or it could not be closed: " + e);
             return false;
         }
     }
