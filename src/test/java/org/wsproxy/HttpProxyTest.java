@@ -45,7 +45,8 @@ class HttpProxyTest {
     void aGetIsRelayedWithTheHandshakesHeaderRulesAndTheAnswerComesBack() throws Exception {
         try (HttpBackend backend = HttpBackend.start((request, out, socket) -> HttpBackend.respond(out, 201,
                 Map.of("Content-Type", "text/plain", "X-Backend", "yes", "Connection", "X-Secret", "X-Secret", "hop",
-                        "Keep-Alive", "timeout=5"), ("seen " + request.target()).getBytes(StandardCharsets.UTF_8)));
+                        "Keep-Alive", "timeout=5", "Upgrade", "h2c", "Trailer", "X-Checksum"),
+                ("seen " + request.target()).getBytes(StandardCharsets.UTF_8)));
              ProxyServer proxy = ProxyServer.route("/app/*", backend.uri("/base"), "http", "proxy", "dropHeaders", "X-Drop")) {
             HttpResponse<byte[]> response = send(get(proxy, "/app/poll/1?t=2").header("X-Keep", "1").header("X-Drop", "x")
                     .header("Cookie", "a=1").build());
@@ -54,6 +55,8 @@ class HttpProxyTest {
             assertEquals("yes", response.headers().firstValue("X-Backend").orElse(null));
             assertTrue(response.headers().firstValue("X-Secret").isEmpty(), "a header the backend's Connection named is hop-by-hop");
             assertTrue(response.headers().firstValue("Keep-Alive").isEmpty());
+            assertTrue(response.headers().firstValue("Upgrade").isEmpty(), "hop-by-hop: Upgrade");
+            assertTrue(response.headers().firstValue("Trailer").isEmpty(), "hop-by-hop: Trailer");
             HttpBackend.Request seen = backend.next();
             assertEquals("GET", seen.method());
             assertEquals("1", seen.header("X-Keep"));

@@ -296,8 +296,14 @@ class RedeployIT {
         String example = Files.readString(Path.of(Deployment.property("it.tomcat.context")), StandardCharsets.UTF_8);
         Files.createDirectories(DIR);
         Path file = DIR.resolve("wsproxy.xml");
+        int secondSocketIoPort = StandaloneTomcat.freePort();
+        while (secondSocketIoPort == downPort) {
+            secondSocketIoPort = StandaloneTomcat.freePort();
+        }
         Files.writeString(file, example.replace("@it.backend.port@", Integer.toString(backendPort))
-                .replaceAll("@it\\.(down|process|socketio2?)\\.port@", Integer.toString(downPort)), StandardCharsets.UTF_8);
+                .replaceAll("@it\\.(down|process|socketio)\\.port@", Integer.toString(downPort))
+                // A route lists each backend once: the second Socket.IO server's port is another one.
+                .replace("@it.socketio2.port@", Integer.toString(secondSocketIoPort)), StandardCharsets.UTF_8);
         return file;
     }
 }
