@@ -79,9 +79,18 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     private volatile Upstream upstream;
     private ServletInputStream in;
     private ServletOutputStream out;
+    /** Set once {@link #out} has its WriteListener (its writes are non-blocking from then on). */
+    private volatile boolean outNonBlocking;
 
     /** True once the exchange ended (answered, cut short, or the client went away). Shared. */
     private final AtomicBoolean finished = new AtomicBoolean();
+    /**
+     * The request's method, and its path with the query, read on the container thread: asked on
+     * the loop thread where the exchange ends, Open Liberty answered another request's URI (the
+     * access log of a LibertyIT run named Socket.IO's path for other requests' POSTs).
+     */
+    private final String method;
+    private final String path;
 
     // The request pump's.
     private final AtomicBoolean pumpingRequest = new AtomicBoolean();
@@ -91,21 +100,20 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     private byte[] requestBuffer;
     /** Body bytes read from the client so far; also what allows a retry (none read yet). */
     private volatile long bodyBytes;
-    private boolean bodyEnded;
+    private volatile boolean bodyEnded;
     /** True once a chunked body's last chunk is on its way. */
     private boolean lastChunkQueued;
     /** True once every byte of the request went to the backend. */
     private volatile boolean requestSent;
     /**
-     * Whether the body is read only once the container has called onDataAvailable or onAllDataRead:
-     * on Open Liberty, whose isReady() asked right after setReadListener() (before its own first
-     * read came back) could start a second read of the body, and a POST's body was then never
-     * delivered (twice in CI: the backend waited for it until its own timeout). Elsewhere the
-     * pump asks at once: GlassFish calls onDataAvailable only after an isReady() said no.
+     * Whether the body is read with blocking reads on threads of the container's own pool
+     * ({@link AsyncContext#start}), without a ReadListener: on Open Liberty, whose non-blocking
+     * reads of a request body lose one now and then (a POST's ReadListener was never called, with
+     * or without isReady() asked before its first callback: about one POST in ten thousand under
+     * load, twice a Socket.IO session in CI). A held read holds a pool thread only while a body is
+     * coming. Set in start(), before any other thread sees the exchange.
      */
-    private boolean readsAfterFirstCallback;
-    /** Set by the first onDataAvailable or onAllDataRead (container threads). */
-    private volatile boolean readCallbackSeen;
+    private boolean blockingReads;
 
     // The response pump's (loop thread).
     private ByteBuffer fromBackend;
@@ -124,6 +132,9 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
 
     Exchange(HttpRoute route, AsyncContext async, HttpServletRequest request, HttpServletResponse response,
              List<Target> targets, String clientBase, String client) {
+        this.method = request.getMethod();
+        String query = request.getQueryString();
+        this.path = request.getRequestURI() + (query == null ? "" : "?" + query);
         this.route = route;
         this.async = async;
         this.request = request;
@@ -140,7 +151,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             out = response.getOutputStream();
             if (targets.get(0).request().bodyLength() != BackendRequest.NO_BODY) {
                 in = request.getInputStream();
-                readsAfterFirstCallback = in.getClass().getName().startsWith("com.ibm.ws.");
+                blockingReads = in.getClass().getName().startsWith("com.ibm.ws.");
             }
         } catch (IOException e) {
             clientGone(e);
@@ -152,7 +163,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         // The listeners are set once, after the first connection and once the head waits to go out:
         // a container may call them at once, on this thread or another.
         out.setWriteListener(this);
-        if (in != null) {
+        outNonBlocking = true;
+        if (in != null && !blockingReads) {
             in.setReadListener(this);
         }
         begin();
@@ -198,7 +210,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             return true;
         }
         BackendFailure last = failure;
-        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + request.getMethod() + " " + request.getRequestURI()
+        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + method + " " + path
                 + ": " + (last == null ? "no backend" : last.getMessage()));
         answer(last == null ? BackendFailure.BAD_GATEWAY : last.status(), last == null ? "no backend" : last.getMessage());
         return false;
@@ -238,18 +250,29 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
 
     @Override
     public void onDataAvailable() {
-        readCallbackSeen = true;
         pumpRequest();
     }
 
     @Override
     public void onAllDataRead() {
-        readCallbackSeen = true;
         pumpRequest();
     }
 
     /** Any thread; one at a time, and a call made while another runs makes that one go round again. */
     private void pumpRequest() {
+        if (blockingReads && !bodyEnded) {
+            // Never a blocking read on a loop thread or the request's own: on the container's pool.
+            try {
+                async.start(this::pumpRequestNow);
+            } catch (IllegalStateException e) {
+                // completed meanwhile: nothing more to send
+            }
+            return;
+        }
+        pumpRequestNow();
+    }
+
+    private void pumpRequestNow() {
         pumpRequestAgain = true;
         while (pumpRequestAgain && pumpingRequest.compareAndSet(false, true)) {
             pumpRequestAgain = false;
@@ -290,12 +313,9 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
                 continue;
             }
             ServletInputStream stream = in;
-            if (readsAfterFirstCallback && !readCallbackSeen) {
-                return; // the container's first onDataAvailable (or onAllDataRead) goes on
-            }
             int n;
             try {
-                if (!stream.isReady()) {
+                if (!blockingReads && !stream.isReady()) {
                     // Asked only now: GlassFish's isFinished() says true once the body has arrived,
                     // before it was read.
                     if (stream.isFinished()) {
@@ -639,7 +659,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             });
             return;
         }
-        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + request.getMethod() + " " + request.getRequestURI()
+        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + method + " " + path
                 + ": " + why);
         if (target != null && up != null && !up.reused) {
             target.backend().failed(why);
@@ -657,7 +677,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         if (up != null) {
             up.close();
         }
-        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + request.getMethod() + " " + request.getRequestURI()
+        LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + method + " " + path
                 + ": response cut short: " + why);
         if (!response.isCommitted()) {
             // Nothing reached the client yet: it gets a clear 502 rather than a broken connection.
@@ -709,8 +729,12 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         response.setContentLength(body.length);
         try {
             ServletOutputStream stream = out != null ? out : response.getOutputStream();
-            // A few bytes: the container's buffer takes them whether or not the socket is ready.
-            stream.write(body);
+            // A few bytes, into a response nothing was written to: the container's buffer takes
+            // them. Once a WriteListener is set, isReady() is asked first, as the API wants (Open
+            // Liberty refused the write otherwise: SRVE0918E, "blocking write is not allowed").
+            if (!outNonBlocking || out.isReady()) {
+                stream.write(body);
+            }
         } catch (IOException | IllegalStateException e) {
             // The client is gone.
         }
@@ -736,9 +760,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             return;
         }
         Target t = target;
-        String query = request.getQueryString();
-        route.done.accept(new HttpResult(started, route.name, client, request.getMethod(),
-                request.getRequestURI() + (query == null ? "" : "?" + query), t == null ? null : t.backend(),
+        route.done.accept(new HttpResult(started, route.name, client, method, path, t == null ? null : t.backend(),
                 status, bodyBytes, outBytes, Duration.ofNanos(System.nanoTime() - startNanos), whole));
     }
 
@@ -775,8 +797,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             }
             if (head == null) {
                 up.close();
-                LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + request.getMethod() + " "
-                        + request.getRequestURI() + ": backend did not answer within readTimeout");
+                LOG.log(Level.WARNING, () -> "route [" + route.name + "]: " + method + " "
+                        + path + ": backend did not answer within readTimeout");
                 answer(BackendFailure.GATEWAY_TIMEOUT, "backend did not answer within readTimeout ("
                         + route.readTimeout.toMillis() + " ms)");
             } else {
