@@ -85,6 +85,9 @@ class HttpStreamingTest {
                     InputStream in = socket.getInputStream();
                     for (int matched = 0; matched < 4; ) {
                         int b = in.read();
+                        if (b < 0) {
+                            throw new java.io.EOFException("the request ended before its head did");
+                        }
                         matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
                     }
                     if (!readOn.await(30, TimeUnit.SECONDS)) {

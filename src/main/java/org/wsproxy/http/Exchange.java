@@ -105,15 +105,8 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
     private boolean lastChunkQueued;
     /** True once every byte of the request went to the backend. */
     private volatile boolean requestSent;
-    /**
-     * Whether the body is read with blocking reads on threads of the container's own pool
-     * ({@link AsyncContext#start}), without a ReadListener: on Open Liberty, whose non-blocking
-     * reads of a request body lose one now and then (a POST's ReadListener was never called, with
-     * or without isReady() asked before its first callback: about one POST in ten thousand under
-     * load, twice a Socket.IO session in CI). A held read holds a pool thread only while a body is
-     * coming. Set in start(), before any other thread sees the exchange.
-     */
-    private boolean blockingReads;
+    /** The body is read with blocking reads on the container's pool ({@link HttpRoute#readsBodiesBlocking}). */
+    private final boolean blockingReads;
 
     // The response pump's (loop thread).
     private ByteBuffer fromBackend;
@@ -136,6 +129,7 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
         String query = request.getQueryString();
         this.path = request.getRequestURI() + (query == null ? "" : "?" + query);
         this.route = route;
+        this.blockingReads = route.blockingBodyReads;
         this.async = async;
         this.request = request;
         this.response = response;
@@ -151,7 +145,6 @@ final class Exchange implements Upstream.Listener, ReadListener, WriteListener, 
             out = response.getOutputStream();
             if (targets.get(0).request().bodyLength() != BackendRequest.NO_BODY) {
                 in = request.getInputStream();
-                blockingReads = in.getClass().getName().startsWith("com.ibm.ws.");
             }
         } catch (IOException e) {
             clientGone(e);

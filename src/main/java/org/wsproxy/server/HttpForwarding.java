@@ -42,7 +42,7 @@ final class HttpForwarding {
         this.sticky = sticky;
         this.runtime = runtime;
         this.http = new HttpRoute(route.name(), route.connectTimeout(), route.readTimeout(), route.maxBodySize(), upstreams,
-                runtime.loops(), runtime.dialer(), this::tls, runtime.timer(), this::done);
+                runtime.loops(), runtime.dialer(), this::tls, runtime.timer(), this::done, runtime.blockingBodyReads());
     }
 
     private BackendTls tls() throws org.wsproxy.upstream.BackendFailure {

@@ -83,6 +83,8 @@ public final class ProxyRuntime {
     private final MaskingKeys maskingKeys = new MaskingKeys();
     /** How the frame engine takes client connections over from this container. */
     private final ClientUpgrader upgrader;
+    /** How proxied requests' bodies are read on this container: {@link org.wsproxy.http.HttpRoute#readsBodiesBlocking}. */
+    private final boolean blockingBodyReads;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ThreadPoolExecutor checks;
     private final RelayTimer timer;
@@ -106,9 +108,10 @@ public final class ProxyRuntime {
      * @param closes  what the container reports of clients' closes, made what the relay expects
      */
     ProxyRuntime(String name, Map<String, Route> routesByServlet, Map<String, Engines.Choice> engines,
-                 ClassLoader appClassLoader, ContainerCloses closes, ClientUpgrader upgrader) {
+                 ClassLoader appClassLoader, ContainerCloses closes, ClientUpgrader upgrader, boolean blockingBodyReads) {
         this.name = name;
         this.upgrader = upgrader;
+        this.blockingBodyReads = blockingBodyReads;
         this.backends = new BackendConnector(appClassLoader);
         // One thread keeps the time for the idle, ping and handoff checks of every relay of the
         // application; the checks run on a small pool (see RelayTimer for why).
@@ -232,6 +235,10 @@ public final class ProxyRuntime {
 
     Dialer dialer() {
         return dialer;
+    }
+
+    boolean blockingBodyReads() {
+        return blockingBodyReads;
     }
 
     ClientUpgrader upgrader() {

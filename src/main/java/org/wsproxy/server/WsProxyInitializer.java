@@ -21,6 +21,7 @@ import org.wsproxy.config.HttpMode;
 import org.wsproxy.config.ProxySettings;
 import org.wsproxy.config.Route;
 import org.wsproxy.config.RouteConfig;
+import org.wsproxy.http.HttpRoute;
 import org.wsproxy.jsr356.ContainerCloses;
 import org.wsproxy.wire.ClientUpgrader;
 
@@ -98,7 +99,7 @@ public final class WsProxyInitializer implements ServletContainerInitializer {
         }
         ContainerCloses closes = ContainerCloses.of(context.getServerInfo());
         ProxyRuntime runtime = new ProxyRuntime(app, routesByServlet, engines, context.getClassLoader(), closes,
-                ClientUpgrader.forContainer(context.getServerInfo()));
+                ClientUpgrader.forContainer(context.getServerInfo()), HttpRoute.readsBodiesBlocking(context.getServerInfo()));
         context.setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
         // Before ProxyLifecycle: the metrics then close after the runtime has stopped.
         for (ProxyExtension extension : ServiceLoader.load(ProxyExtension.class, WsProxyInitializer.class.getClassLoader())) {

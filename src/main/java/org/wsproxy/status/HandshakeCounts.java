@@ -26,13 +26,16 @@ final class HandshakeCounts implements ProxyObserver {
 
     @Override
     public void handshake(Route route, Backend backend, int status) {
-        counts.computeIfAbsent(route.name(), n -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, s -> new LongAdder()).increment();
+        increment(counts, route, status);
     }
 
     @Override
     public void httpRequest(Route route, Backend backend, int status) {
-        httpCounts.computeIfAbsent(route.name(), n -> new ConcurrentHashMap<>())
+        increment(httpCounts, route, status);
+    }
+
+    private static void increment(Map<String, Map<Integer, LongAdder>> counts, Route route, int status) {
+        counts.computeIfAbsent(route.name(), n -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, s -> new LongAdder()).increment();
     }
 

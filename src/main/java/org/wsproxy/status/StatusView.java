@@ -88,26 +88,29 @@ final class StatusView {
         return out.append("]}").toString();
     }
 
+    /** Counts by status as a JSON object: {"101":3,"502":1}. */
+    private static void byStatus(StringBuilder out, Map<Integer, Long> counts) {
+        out.append('{');
+        String comma = "";
+        for (Map.Entry<Integer, Long> count : counts.entrySet()) {
+            out.append(comma).append('"').append(count.getKey()).append("\":").append(count.getValue());
+            comma = ",";
+        }
+        out.append('}');
+    }
+
     private void route(StringBuilder out, BackendPool pool) {
         Route route = pool.route();
         out.append("{\"name\":").append(Json.string(route.name()))
                 .append(",\"path\":").append(Json.string(route.path()))
                 .append(",\"balance\":").append(Json.string(route.balance().toString()))
                 .append(",\"engine\":").append(Json.string(runtime.engineOf(route.name()).toString()))
-                .append(",\"handshakes\":{");
+                .append(",\"handshakes\":");
+        byStatus(out, handshakes.of(route.name()));
+        out.append(",\"http\":").append(Json.string(route.http().toString())).append(",\"httpRequests\":");
+        byStatus(out, handshakes.httpOf(route.name()));
+        out.append(",\"backends\":[");
         String comma = "";
-        for (Map.Entry<Integer, Long> count : handshakes.of(route.name()).entrySet()) {
-            out.append(comma).append('"').append(count.getKey()).append("\":").append(count.getValue());
-            comma = ",";
-        }
-        out.append("},\"http\":").append(Json.string(route.http().toString())).append(",\"httpRequests\":{");
-        comma = "";
-        for (Map.Entry<Integer, Long> count : handshakes.httpOf(route.name()).entrySet()) {
-            out.append(comma).append('"').append(count.getKey()).append("\":").append(count.getValue());
-            comma = ",";
-        }
-        out.append("},\"backends\":[");
-        comma = "";
         for (Backend backend : pool.backends()) {
             out.append(comma);
             comma = ",";

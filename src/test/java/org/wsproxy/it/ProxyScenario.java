@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -371,9 +374,9 @@ abstract class ProxyScenario {
         try (HttpBackend backend = HttpBackend.startOn(Deployment.socketIoPort(),
                 (request, out, socket) -> HttpBackend.respond(out, 200, Map.of("Content-Type", "text/plain"), request.body()))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(10);
+            ExecutorService clients = Executors.newFixedThreadPool(10);
             try {
-                List<java.util.concurrent.Future<List<String>>> results = new ArrayList<>();
+                List<Future<List<String>>> results = new ArrayList<>();
                 for (int c = 0; c < 10; c++) {
                     int id = c;
                     results.add(clients.submit(() -> {
@@ -395,7 +398,7 @@ abstract class ProxyScenario {
                     }));
                 }
                 List<String> wrong = new ArrayList<>();
-                for (java.util.concurrent.Future<List<String>> result : results) {
+                for (Future<List<String>> result : results) {
                     wrong.addAll(result.get(60, TimeUnit.SECONDS));
                 }
                 assertEquals(List.of(), wrong, deployment().container());
